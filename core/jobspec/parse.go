@@ -1,0 +1,72 @@
+package jobspec
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/aurora-go/aurora/core/spec"
+)
+
+// Options are the variable values given on the command line.
+type Options struct {
+	// Vars are -var NAME=VALUE flags. They override every other source.
+	Vars map[string]string
+	// VarFiles are HCL files of NAME = VALUE lines, applied in order: a
+	// later file overrides an earlier one.
+	VarFiles []string
+}
+
+// ParseFile reads the job file at path and parses it with Parse.
+func ParseFile(path string, opts Options) ([]*spec.Job, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("jobspec: reading job file: %w", err)
+	}
+	return Parse(path, src, opts)
+}
+
+// Parse parses src, an HCL job file named filename, into its jobs, in the
+// order they are written. Every job has spec's defaults applied and has
+// passed spec's validation. Problems with the file, its variables or its
+// jobs are returned together as an *Error; a var file that cannot be read
+// is returned as a wrapped I/O error.
+func Parse(filename string, src []byte, opts Options) ([]*spec.Job, error) {
+	sources, err := readVarFiles(opts.VarFiles)
+	if err != nil {
+		return nil, err
+	}
+	parser := hclparse.NewParser()
+	file, diags := parser.ParseHCL(src, filename)
+	if diags.HasErrors() {
+		return nil, asError(diags, parser.Files())
+	}
+	root, more := file.Body.Content(rootSchema)
+	diags = append(diags, more...)
+
+	values := variableValues{
+		env:      os.Environ(),
+		varFiles: sources,
+		flags:    opts.Vars,
+	}
+	vars, more := evalVariables(parser, root.Blocks.OfType(blockVariable), values)
+	diags = append(diags, more...)
+	if diags.HasErrors() {
+		return nil, asError(diags, parser.Files())
+	}
+	ctx := newEvalContext(vars)
+	locals, more := evalLocals(root.Blocks.OfType(blockLocals), ctx)
+	diags = append(diags, more...)
+	if diags.HasErrors() {
+		return nil, asError(diags, parser.Files())
+	}
+	ctx.Variables["local"] = locals
+
+	jobs, more := decodeJobs(file, root.Blocks.OfType(blockJob), ctx)
+	diags = append(diags, more...)
+	if err := asError(diags, parser.Files()); err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}

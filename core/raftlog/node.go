@@ -1,0 +1,202 @@
+package raftlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/raft"
+	wal "github.com/hashicorp/raft-wal"
+	"github.com/hashicorp/raft-wal/metadb"
+
+	"github.com/aurora-go/aurora/core/state"
+)
+
+// ErrNotLeader is returned by Apply on a replica that is not the leader.
+var ErrNotLeader = errors.New("not the leader")
+
+// Config configures a node.
+type Config struct {
+	// DataDir holds the log (wal/) and snapshots (snapshots/).
+	DataDir string
+	// BindAddr is the raft transport address, such as 127.0.0.1:0.
+	BindAddr string
+	// NodeID names this replica; it must be stable across restarts.
+	NodeID string
+	// Bootstrap makes a brand-new node form a cluster of one.
+	Bootstrap bool
+	Logger    hclog.Logger
+	// ApplyTimeout bounds how long Apply waits to enqueue a command.
+	ApplyTimeout time.Duration
+}
+
+// Node is one replica of the log.
+type Node struct {
+	raft      *raft.Raft
+	transport *raft.NetworkTransport
+	closeLog  func()
+	store     *state.Store
+	logger    hclog.Logger
+	timeout   time.Duration
+}
+
+// Open starts a node over the data directory, replaying any log and
+// snapshot already there into store.
+func Open(cfg Config, store *state.Store) (*Node, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	logger = logger.Named("raft")
+	if cfg.NodeID == "" {
+		return nil, errors.New("raftlog: a node id is required")
+	}
+	walDir := filepath.Join(cfg.DataDir, "wal")
+	if err := os.MkdirAll(walDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create log directory: %w", err)
+	}
+	// raft-wal's Close leaves its meta store open (and its file locked), so
+	// the node owns the meta store and closes it itself.
+	meta := &metadb.BoltMetaDB{}
+	w, err := wal.Open(walDir, wal.WithLogger(logger.Named("wal")), wal.WithMetaStore(meta))
+	if err != nil {
+		meta.Close()
+		return nil, fmt.Errorf("open raft log %s: %w", walDir, err)
+	}
+	closeLog := func() {
+		w.Close()
+		meta.Close()
+	}
+	snaps, err := raft.NewFileSnapshotStoreWithLogger(filepath.Join(cfg.DataDir, "snapshots"), 3, logger.Named("snapshots"))
+	if err != nil {
+		closeLog()
+		return nil, fmt.Errorf("open snapshot store: %w", err)
+	}
+	bind := cfg.BindAddr
+	if bind == "" {
+		bind = "127.0.0.1:0"
+	}
+	addr, err := net.ResolveTCPAddr("tcp", bind)
+	if err != nil {
+		closeLog()
+		return nil, fmt.Errorf("raft bind address %q: %w", bind, err)
+	}
+	transport, err := raft.NewTCPTransportWithLogger(bind, nil, 3, 10*time.Second, logger.Named("transport"))
+	if err != nil {
+		closeLog()
+		return nil, fmt.Errorf("raft transport on %s: %w", addr, err)
+	}
+
+	rc := raft.DefaultConfig()
+	rc.LocalID = raft.ServerID(cfg.NodeID)
+	rc.Logger = logger
+	rc.SnapshotThreshold = 8192
+	rc.SnapshotInterval = 30 * time.Second
+	rc.HeartbeatTimeout = 500 * time.Millisecond
+	rc.ElectionTimeout = 500 * time.Millisecond
+	rc.LeaderLeaseTimeout = 250 * time.Millisecond
+	rc.CommitTimeout = 5 * time.Millisecond
+
+	if cfg.Bootstrap {
+		existing, err := raft.HasExistingState(w, w, snaps)
+		if err != nil {
+			transport.Close()
+			closeLog()
+			return nil, fmt.Errorf("inspect raft state: %w", err)
+		}
+		if !existing {
+			conf := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: transport.LocalAddr()}}}
+			if err := raft.BootstrapCluster(rc, w, w, snaps, transport, conf); err != nil {
+				transport.Close()
+				closeLog()
+				return nil, fmt.Errorf("bootstrap raft: %w", err)
+			}
+		}
+	}
+	r, err := raft.NewRaft(rc, &fsm{store: store, logger: logger}, w, w, snaps, transport)
+	if err != nil {
+		transport.Close()
+		closeLog()
+		return nil, fmt.Errorf("start raft: %w", err)
+	}
+	timeout := cfg.ApplyTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	return &Node{raft: r, transport: transport, closeLog: closeLog, store: store, logger: logger, timeout: timeout}, nil
+}
+
+// Apply commits a command and waits until the FSM has applied it. The
+// error is the command's own (for example state.ErrJobExists) or a
+// replication failure; ErrNotLeader if this node cannot accept writes.
+func (n *Node) Apply(ctx context.Context, cmd state.Command) error {
+	data, err := state.Encode(cmd)
+	if err != nil {
+		return err
+	}
+	f := n.raft.Apply(data, n.timeout)
+	done := make(chan error, 1)
+	go func() { done <- f.Error() }()
+	select {
+	case <-ctx.Done():
+		// The entry may still commit; the caller learns its fate by reading.
+		return ctx.Err()
+	case err := <-done:
+		if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
+			return fmt.Errorf("%w: %v", ErrNotLeader, err)
+		}
+		if err != nil {
+			return fmt.Errorf("commit to raft log: %w", err)
+		}
+	}
+	if res, ok := f.Response().(applyResult); ok && res.err != nil {
+		return res.err
+	}
+	return nil
+}
+
+// IsLeader reports whether this node leads now.
+func (n *Node) IsLeader() bool { return n.raft.State() == raft.Leader }
+
+// LeaderCh delivers true on gaining and false on losing leadership.
+func (n *Node) LeaderCh() <-chan bool { return n.raft.LeaderCh() }
+
+// WaitLeader blocks until this node is the leader and has applied every
+// entry of earlier terms (a barrier), so its store is current.
+func (n *Node) WaitLeader(ctx context.Context) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for !n.IsLeader() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for raft leadership: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+	if err := n.raft.Barrier(n.timeout).Error(); err != nil {
+		return fmt.Errorf("raft barrier: %w", err)
+	}
+	return nil
+}
+
+// Snapshot takes a snapshot now and compacts the log behind it.
+func (n *Node) Snapshot() error {
+	if err := n.raft.Snapshot().Error(); err != nil {
+		return fmt.Errorf("raft snapshot: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops the node and closes its log. Entries already committed
+// are on disk.
+func (n *Node) Shutdown() error {
+	err := n.raft.Shutdown().Error()
+	n.transport.Close()
+	n.closeLog()
+	return err
+}

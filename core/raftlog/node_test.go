@@ -1,0 +1,98 @@
+package raftlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
+	"github.com/aurora-go/aurora/core/taskstate"
+)
+
+func openNode(t *testing.T, dir string) (*Node, *state.Store) {
+	t.Helper()
+	store, err := state.NewStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Open(Config{DataDir: dir, NodeID: "n1", Bootstrap: true}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := n.WaitLeader(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return n, store
+}
+
+func job(name string) state.CreateJob {
+	key := "www-data/prod/" + name
+	j := &spec.Job{Cluster: "local", Key: spec.JobKey{Role: "www-data", Environment: "prod", Name: name}, Instances: 1}
+	return state.CreateJob{
+		Job:   &state.Job{Key: key, Spec: j},
+		Tasks: []*state.Task{{ID: name + "-0", JobKey: key, Status: taskstate.Pending, Config: j}},
+	}
+}
+
+func TestCommittedStateSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	n, _ := openNode(t, dir)
+	ctx := context.Background()
+	for i := 0; i < 50; i++ {
+		if err := n.Apply(ctx, job(fmt.Sprintf("j%d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	// Entries after the snapshot must come back from the log itself.
+	if err := n.Apply(ctx, job("after-snapshot")); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Apply(ctx, state.SetMeta{Key: state.MetaFrameworkID, Value: "fw-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+
+	n2, store := openNode(t, dir)
+	defer n2.Shutdown()
+	jobs, err := store.Jobs("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 51 {
+		t.Fatalf("after restart got %d jobs, want 51", len(jobs))
+	}
+	if fid, _ := store.Meta(state.MetaFrameworkID); fid != "fw-1" {
+		t.Fatalf("framework id after restart = %q, want fw-1", fid)
+	}
+	task, err := store.Task("after-snapshot-0")
+	if err != nil || task == nil || task.Status != taskstate.Pending {
+		t.Fatalf("task after restart = %+v, %v", task, err)
+	}
+}
+
+func TestApplyReturnsCommandError(t *testing.T) {
+	n, store := openNode(t, t.TempDir())
+	defer n.Shutdown()
+	ctx := context.Background()
+	if err := n.Apply(ctx, job("dup")); err != nil {
+		t.Fatal(err)
+	}
+	err := n.Apply(ctx, job("dup"))
+	if !errors.Is(err, state.ErrJobExists) {
+		t.Fatalf("second create: got %v, want ErrJobExists", err)
+	}
+	tasks, _ := store.TasksOfJob("www-data/prod/dup")
+	if len(tasks) != 1 {
+		t.Fatalf("a failed create changed the tasks: %d", len(tasks))
+	}
+}

@@ -1,0 +1,167 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// CommandType names a kind of change to the state.
+type CommandType uint8
+
+// Command types. Never renumber: the log holds them.
+const (
+	CmdCreateJob   CommandType = 1
+	CmdSaveTasks   CommandType = 2
+	CmdDeleteTasks CommandType = 3
+	CmdDeleteJob   CommandType = 4
+	CmdSetMeta     CommandType = 5
+	CmdBatch       CommandType = 6
+)
+
+// commandVersion is written into every encoded command. Bump it when a
+// payload changes shape, and keep Decode reading the old versions.
+const commandVersion = 1
+
+// Command is one change to the state; it is one raft log entry.
+type Command interface {
+	Type() CommandType
+}
+
+// CreateJob adds a job and its first tasks. It fails if the job exists.
+type CreateJob struct {
+	Job   *Job    `json:"job"`
+	Tasks []*Task `json:"tasks"`
+}
+
+// SaveTasks inserts or replaces tasks by id.
+type SaveTasks struct {
+	Tasks []*Task `json:"tasks"`
+}
+
+// DeleteTasks removes tasks by id; unknown ids are ignored.
+type DeleteTasks struct {
+	IDs []string `json:"ids"`
+}
+
+// DeleteJob removes a job's configuration; its tasks are left alone.
+type DeleteJob struct {
+	Key string `json:"key"`
+}
+
+// SetMeta stores a small key/value pair, such as the framework id.
+type SetMeta struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Batch applies several commands atomically, in order.
+type Batch struct {
+	Commands []Command `json:"-"`
+}
+
+func (CreateJob) Type() CommandType   { return CmdCreateJob }
+func (SaveTasks) Type() CommandType   { return CmdSaveTasks }
+func (DeleteTasks) Type() CommandType { return CmdDeleteTasks }
+func (DeleteJob) Type() CommandType   { return CmdDeleteJob }
+func (SetMeta) Type() CommandType     { return CmdSetMeta }
+func (Batch) Type() CommandType       { return CmdBatch }
+
+// ErrJobExists is returned by CreateJob for a job that is already known.
+var ErrJobExists = errors.New("job already exists")
+
+// envelope is the encoded form of a command: its type, the version of its
+// payload and the payload.
+type envelope struct {
+	Type    CommandType       `json:"t"`
+	Version int               `json:"v"`
+	Payload json.RawMessage   `json:"p,omitempty"`
+	Batch   []json.RawMessage `json:"b,omitempty"`
+}
+
+// Encode serializes a command for the log.
+func Encode(c Command) ([]byte, error) {
+	env, err := toEnvelope(c)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(env)
+}
+
+func toEnvelope(c Command) (*envelope, error) {
+	env := &envelope{Type: c.Type(), Version: commandVersion}
+	if b, ok := c.(Batch); ok {
+		for _, sub := range b.Commands {
+			raw, err := Encode(sub)
+			if err != nil {
+				return nil, err
+			}
+			env.Batch = append(env.Batch, raw)
+		}
+		return env, nil
+	}
+	p, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode %T: %w", c, err)
+	}
+	env.Payload = p
+	return env, nil
+}
+
+// Decode reads a command written by Encode of this or an older version.
+func Decode(data []byte) (Command, error) {
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("decode command: %w", err)
+	}
+	if env.Version < 1 || env.Version > commandVersion {
+		return nil, fmt.Errorf("command version %d is not supported by this binary (max %d)", env.Version, commandVersion)
+	}
+	var c Command
+	switch env.Type {
+	case CmdCreateJob:
+		c = &CreateJob{}
+	case CmdSaveTasks:
+		c = &SaveTasks{}
+	case CmdDeleteTasks:
+		c = &DeleteTasks{}
+	case CmdDeleteJob:
+		c = &DeleteJob{}
+	case CmdSetMeta:
+		c = &SetMeta{}
+	case CmdBatch:
+		var b Batch
+		for _, raw := range env.Batch {
+			sub, err := Decode(raw)
+			if err != nil {
+				return nil, err
+			}
+			b.Commands = append(b.Commands, sub)
+		}
+		return b, nil
+	default:
+		return nil, fmt.Errorf("unknown command type %d", env.Type)
+	}
+	if err := json.Unmarshal(env.Payload, c); err != nil {
+		return nil, fmt.Errorf("decode command type %d: %w", env.Type, err)
+	}
+	return deref(c), nil
+}
+
+// deref turns the pointer Decode filled back into the value form callers
+// construct, so type switches see one shape.
+func deref(c Command) Command {
+	switch v := c.(type) {
+	case *CreateJob:
+		return *v
+	case *SaveTasks:
+		return *v
+	case *DeleteTasks:
+		return *v
+	case *DeleteJob:
+		return *v
+	case *SetMeta:
+		return *v
+	}
+	return c
+}

@@ -1,0 +1,35 @@
+package state
+
+import memdb "github.com/hashicorp/go-memdb"
+
+const (
+	tableJobs  = "jobs"
+	tableTasks = "tasks"
+	tableMeta  = "meta"
+)
+
+func schema() *memdb.DBSchema {
+	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		tableJobs: {
+			Name: tableJobs,
+			Indexes: map[string]*memdb.IndexSchema{
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+			},
+		},
+		tableTasks: {
+			Name: tableTasks,
+			Indexes: map[string]*memdb.IndexSchema{
+				"id":  {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+				"job": {Name: "job", Indexer: &memdb.StringFieldIndex{Field: "JobKey"}},
+				"agent": {Name: "agent", AllowMissing: true,
+					Indexer: &memdb.StringFieldIndex{Field: "AgentID"}},
+			},
+		},
+		tableMeta: {
+			Name: tableMeta,
+			Indexes: map[string]*memdb.IndexSchema{
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+			},
+		},
+	}}
+}

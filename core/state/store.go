@@ -1,0 +1,159 @@
+package state
+
+import (
+	"fmt"
+	"path"
+	"sync/atomic"
+
+	memdb "github.com/hashicorp/go-memdb"
+)
+
+// Store is the in-memory state. Writes come only through Apply, in log
+// order; reads may come from anywhere and see consistent snapshots.
+type Store struct {
+	// db is swapped whole by Restore; readers load it once per call.
+	db atomic.Pointer[memdb.MemDB]
+}
+
+// NewStore returns an empty store.
+func NewStore() (*Store, error) {
+	db, err := memdb.NewMemDB(schema())
+	if err != nil {
+		return nil, fmt.Errorf("create state store: %w", err)
+	}
+	s := &Store{}
+	s.db.Store(db)
+	return s, nil
+}
+
+// Apply applies one command. A command that fails changes nothing.
+func (s *Store) Apply(c Command) error {
+	txn := s.db.Load().Txn(true)
+	defer txn.Abort()
+	if err := apply(txn, c); err != nil {
+		return err
+	}
+	txn.Commit()
+	return nil
+}
+
+func apply(txn *memdb.Txn, c Command) error {
+	switch c := c.(type) {
+	case CreateJob:
+		existing, err := txn.First(tableJobs, "id", c.Job.Key)
+		if err != nil {
+			return err
+		}
+		if existing != nil {
+			return fmt.Errorf("%w: %s", ErrJobExists, c.Job.Key)
+		}
+		if err := txn.Insert(tableJobs, c.Job); err != nil {
+			return err
+		}
+		return insertTasks(txn, c.Tasks)
+	case SaveTasks:
+		return insertTasks(txn, c.Tasks)
+	case DeleteTasks:
+		for _, id := range c.IDs {
+			if _, err := txn.DeleteAll(tableTasks, "id", id); err != nil {
+				return err
+			}
+		}
+		return nil
+	case DeleteJob:
+		_, err := txn.DeleteAll(tableJobs, "id", c.Key)
+		return err
+	case SetMeta:
+		return txn.Insert(tableMeta, &meta{Key: c.Key, Value: c.Value})
+	case Batch:
+		for _, sub := range c.Commands {
+			if err := apply(txn, sub); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown command %T", c)
+}
+
+func insertTasks(txn *memdb.Txn, tasks []*Task) error {
+	for _, t := range tasks {
+		if err := txn.Insert(tableTasks, t); err != nil {
+			return fmt.Errorf("save task %s: %w", t.ID, err)
+		}
+	}
+	return nil
+}
+
+// Job returns the job with key role/env/name, or nil.
+func (s *Store) Job(key string) (*Job, error) {
+	raw, err := s.db.Load().Txn(false).First(tableJobs, "id", key)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	return raw.(*Job), nil
+}
+
+// Jobs returns every job whose key matches the glob pattern (path.Match
+// syntax over role/env/name); an empty pattern matches all.
+func (s *Store) Jobs(pattern string) ([]*Job, error) {
+	it, err := s.db.Load().Txn(false).Get(tableJobs, "id")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Job
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		j := raw.(*Job)
+		if pattern != "" {
+			ok, err := path.Match(pattern, j.Key)
+			if err != nil {
+				return nil, fmt.Errorf("bad job pattern %q: %w", pattern, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		out = append(out, j)
+	}
+	return out, nil
+}
+
+// Task returns the task with the id, or nil.
+func (s *Store) Task(id string) (*Task, error) {
+	raw, err := s.db.Load().Txn(false).First(tableTasks, "id", id)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	return raw.(*Task), nil
+}
+
+// TasksOfJob returns every task of a job, sorted by the index (task id).
+func (s *Store) TasksOfJob(key string) ([]*Task, error) {
+	return s.tasks("job", key)
+}
+
+// AllTasks returns every task.
+func (s *Store) AllTasks() ([]*Task, error) {
+	return s.tasks("id")
+}
+
+func (s *Store) tasks(index string, args ...interface{}) ([]*Task, error) {
+	it, err := s.db.Load().Txn(false).Get(tableTasks, index, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Task
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		out = append(out, raw.(*Task))
+	}
+	return out, nil
+}
+
+// Meta returns a metadata value, or "".
+func (s *Store) Meta(key string) (string, error) {
+	raw, err := s.db.Load().Txn(false).First(tableMeta, "id", key)
+	if err != nil || raw == nil {
+		return "", err
+	}
+	return raw.(*meta).Value, nil
+}
