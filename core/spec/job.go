@@ -130,8 +130,12 @@ func (j *Job) Validate() FieldErrors {
 		errs.Add("tier", fmt.Sprintf("%q is not a tier: use preemptible, preferred or revocable", j.Tier))
 	}
 	for name, value := range j.Constraints {
-		if name == "" || value == "" {
-			errs.Add("constraints", "constraint names and values must not be empty")
+		if name == "" {
+			errs.Add("constraints", "constraint attribute names must not be empty")
+			continue
+		}
+		if _, err := ParseConstraint(name, value); err != nil {
+			errs.Add("constraints."+name, err.Error())
 		}
 	}
 	errs.Prefixed("task", j.Task.Validate())

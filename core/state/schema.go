@@ -19,8 +19,9 @@ func schema() *memdb.DBSchema {
 		tableTasks: {
 			Name: tableTasks,
 			Indexes: map[string]*memdb.IndexSchema{
-				"id":  {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-				"job": {Name: "job", Indexer: &memdb.StringFieldIndex{Field: "JobKey"}},
+				"id":     {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+				"job":    {Name: "job", Indexer: &memdb.StringFieldIndex{Field: "JobKey"}},
+				"status": {Name: "status", Indexer: &memdb.IntFieldIndex{Field: "Status"}},
 				"agent": {Name: "agent", AllowMissing: true,
 					Indexer: &memdb.StringFieldIndex{Field: "AgentID"}},
 			},

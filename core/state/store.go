@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 
 	memdb "github.com/hashicorp/go-memdb"
+
+	"github.com/aurora-go/aurora/core/taskstate"
 )
 
 // Store is the in-memory state. Writes come only through Apply, in log
@@ -130,6 +132,11 @@ func (s *Store) Task(id string) (*Task, error) {
 // TasksOfJob returns every task of a job, sorted by the index (task id).
 func (s *Store) TasksOfJob(key string) ([]*Task, error) {
 	return s.tasks("job", key)
+}
+
+// TasksInStatus returns every task whose status is s.
+func (s *Store) TasksInStatus(st taskstate.Status) ([]*Task, error) {
+	return s.tasks("status", int(st))
 }
 
 // AllTasks returns every task.

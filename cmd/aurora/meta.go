@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/mitchellh/cli"
+
+	"github.com/aurora-go/aurora/core/api"
+)
+
+// Exit codes, as Aurora's client uses them (reference aurora.md 1.1).
+const (
+	exitOK            = 0
+	exitInvalidConfig = 3
+	exitCommandFailed = 4
+	exitInvalidParam  = 5
+	exitNetworkError  = 7
+	exitTimeout       = 9
+	exitUnknownError  = 20
+)
+
+// DefaultLocalAddr is where `aurora dev` serves its API.
+const DefaultLocalAddr = "127.0.0.1:8081"
+
+// Meta holds what every command shares: the UI and the scheduler address.
+type Meta struct {
+	UI   cli.Ui
+	addr string
+}
+
+// flagSet returns a flag set with the shared flags.
+func (m *Meta) flagSet(name string, withAddr bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if withAddr {
+		fs.StringVar(&m.addr, "addr", "", "scheduler API address (overrides AURORA_ADDR and the cluster)")
+	}
+	return fs
+}
+
+// client returns an API client for the cluster: -addr, then AURORA_ADDR,
+// then the built-in cluster "local" (the `aurora dev` address).
+func (m *Meta) client(cluster string) (*api.Client, error) {
+	addr := m.addr
+	if addr == "" {
+		addr = os.Getenv("AURORA_ADDR")
+	}
+	if addr == "" {
+		if cluster != "local" {
+			return nil, fmt.Errorf("unknown cluster %q: only the built-in cluster \"local\" is known; set -addr or AURORA_ADDR to reach another scheduler", cluster)
+		}
+		addr = DefaultLocalAddr
+	}
+	if !strings.Contains(addr, "://") {
+		addr = "http://" + addr
+	}
+	return api.NewClient(addr), nil
+}
+
+// logger is the logger of long-running commands: stderr, at the level in
+// AURORA_LOG_LEVEL (info by default).
+func logger(name string) hclog.Logger {
+	level := hclog.LevelFromString(os.Getenv("AURORA_LOG_LEVEL"))
+	if level == hclog.NoLevel {
+		level = hclog.Info
+	}
+	return hclog.New(&hclog.LoggerOptions{Name: name, Level: level, Output: os.Stderr})
+}
+
+// exitFor maps an API error to Aurora's exit codes.
+func exitFor(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var e *api.APIError
+	if errors.As(err, &e) {
+		if e.Code == 400 || e.Code == 404 || e.Code == 409 {
+			return exitInvalidParam
+		}
+		return exitCommandFailed
+	}
+	if errors.Is(err, api.ErrUnreachable) {
+		return exitNetworkError
+	}
+	return exitUnknownError
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aurora-go/aurora/core/spec"
+)
+
+// Client talks to a scheduler's API.
+type Client struct {
+	// Addr is the scheduler's base URL, such as http://127.0.0.1:8081.
+	Addr string
+	HTTP *http.Client
+}
+
+// NewClient returns a client for addr.
+func NewClient(addr string) *Client {
+	return &Client{Addr: strings.TrimRight(addr, "/"), HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// APIError is a non-2xx answer.
+type APIError struct {
+	Code int
+	Body Error
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("scheduler answered %d: %s", e.Code, e.Body.Error)
+}
+
+// ErrUnreachable wraps a failure to reach the scheduler at all.
+var ErrUnreachable = errors.New("scheduler unreachable")
+
+func (c *Client) do(ctx context.Context, method, path string, in, out interface{}) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Addr+path, body)
+	if err != nil {
+		return err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w at %s (is `aurora dev` running? set -addr or AURORA_ADDR): %w", ErrUnreachable, c.Addr, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		e := &APIError{Code: resp.StatusCode}
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		if json.Unmarshal(raw, &e.Body) != nil || e.Body.Error == "" {
+			e.Body.Error = strings.TrimSpace(string(raw))
+		}
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("read scheduler answer: %w", err)
+	}
+	return nil
+}
+
+// CreateJob submits a job.
+func (c *Client) CreateJob(ctx context.Context, job *spec.Job) (*CreateJobResponse, error) {
+	var out CreateJobResponse
+	return &out, c.do(ctx, http.MethodPost, "/v1/jobs", CreateJobRequest{Job: job}, &out)
+}
+
+// JobStatus reads a job and its tasks.
+func (c *Client) JobStatus(ctx context.Context, key spec.JobKey) (*JobStatus, error) {
+	var out JobStatus
+	p := "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name)
+	return &out, c.do(ctx, http.MethodGet, p, nil, &out)
+}
+
+// ListJobs lists jobs whose role/env/name matches the glob pattern.
+func (c *Client) ListJobs(ctx context.Context, pattern string) ([]JobSummary, error) {
+	var out []JobSummary
+	return out, c.do(ctx, http.MethodGet, "/v1/jobs?pattern="+url.QueryEscape(pattern), nil, &out)
+}
+
+// Kill kills instances of a job (nil: all of it).
+func (c *Client) Kill(ctx context.Context, key spec.JobKey, instances []int, message string) (*KillResponse, error) {
+	var out KillResponse
+	p := "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name) + "/kill"
+	return &out, c.do(ctx, http.MethodPost, p, KillRequest{Instances: instances, Message: message}, &out)
+}

@@ -1,0 +1,58 @@
+package api
+
+import (
+	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
+)
+
+// CreateJobRequest is the body of POST /v1/jobs.
+type CreateJobRequest struct {
+	Job *spec.Job `json:"job"`
+}
+
+// CreateJobResponse answers a created job.
+type CreateJobResponse struct {
+	Key   string   `json:"key"`
+	Tasks []string `json:"tasks"`
+}
+
+// KillRequest is the body of POST /v1/jobs/{role}/{env}/{name}/kill.
+// Instances nil kills the whole job.
+type KillRequest struct {
+	Instances []int  `json:"instances,omitempty"`
+	Message   string `json:"message,omitempty"`
+}
+
+// KillResponse lists the tasks asked to stop.
+type KillResponse struct {
+	Killed []string `json:"killed"`
+}
+
+// JobSummary is one row of GET /v1/jobs.
+type JobSummary struct {
+	Key       string         `json:"key"`
+	Cluster   string         `json:"cluster"`
+	Service   bool           `json:"service"`
+	Instances int            `json:"instances"`
+	Statuses  map[string]int `json:"statuses"`
+}
+
+// JobStatus is GET /v1/jobs/{role}/{env}/{name}: the job's configuration
+// (nil once killed) and every task the scheduler still holds.
+type JobStatus struct {
+	Key   string       `json:"key"`
+	Job   *spec.Job    `json:"job,omitempty"`
+	Tasks []TaskStatus `json:"tasks"`
+}
+
+// TaskStatus is a task with why it is pending, if it is.
+type TaskStatus struct {
+	*state.Task
+	PendingReason string `json:"pending_reason,omitempty"`
+}
+
+// Error is the body of every 4xx and 5xx answer.
+type Error struct {
+	Error   string             `json:"error"`
+	Details []*spec.FieldError `json:"details,omitempty"`
+}

@@ -1,0 +1,198 @@
+package scheduling
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	mesos "github.com/mesos/mesos-go/api/v1/lib"
+
+	"github.com/aurora-go/aurora/core/state"
+)
+
+// Scheduler places and tracks tasks. It is the leader's: create it when
+// leadership is gained and stop its Run when it is lost.
+type Scheduler struct {
+	cfg         Config
+	log         Log
+	store       Store
+	mesos       Mesos
+	constraints Constraints
+	logger      hclog.Logger
+
+	// writeMu serializes read-modify-commit of tasks, so two writers never
+	// compute transitions from the same stale task.
+	writeMu sync.Mutex
+
+	// mu guards the in-memory view of Mesos: offers, host attributes,
+	// pending reasons and kill retries.
+	mu       sync.Mutex
+	offers   *offerPool
+	hosts    map[string]map[string][]string // agent id → attributes
+	reasons  map[string]string              // pending task id → why it is not placed
+	killSent map[string]time.Time           // KILLING task id → last KILL
+
+	updates chan mesos.TaskStatus
+	kick    chan struct{}
+	subbed  chan string // framework ids from SUBSCRIBED
+}
+
+// New returns a scheduler over the given dependencies.
+func New(cfg Config, log Log, store Store, m Mesos, c Constraints, logger hclog.Logger) *Scheduler {
+	cfg.applyDefaults()
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	return &Scheduler{
+		cfg: cfg, log: log, store: store, mesos: m, constraints: c,
+		logger:   logger.Named("scheduler"),
+		offers:   newOfferPool(),
+		hosts:    map[string]map[string][]string{},
+		reasons:  map[string]string{},
+		killSent: map[string]time.Time{},
+		updates:  make(chan mesos.TaskStatus, 4096),
+		kick:     make(chan struct{}, 1),
+		subbed:   make(chan string, 4),
+	}
+}
+
+// Run is the scheduling loop: it applies status updates in order, places
+// pending tasks, retries kills and returns stale offers, until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) error {
+	tick := time.NewTicker(s.cfg.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case st := <-s.updates:
+			s.handleUpdate(ctx, st)
+			// Drain what else is queued before placing, so placement sees
+			// the newest states.
+			s.drainUpdates(ctx)
+			s.prompt()
+		case fid := <-s.subbed:
+			s.afterSubscribe(ctx, fid)
+		case <-s.kick:
+			s.schedule(ctx)
+		case <-tick.C:
+			s.retryKills(ctx)
+			s.expireOffers(ctx)
+			s.schedule(ctx)
+		}
+	}
+}
+
+func (s *Scheduler) drainUpdates(ctx context.Context) {
+	for {
+		select {
+		case st := <-s.updates:
+			s.handleUpdate(ctx, st)
+		default:
+			return
+		}
+	}
+}
+
+// prompt asks the loop for a scheduling round soon.
+func (s *Scheduler) prompt() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Subscribed implements mesos.Handler: it persists the framework id and
+// reconciles every task the log says is on an agent.
+func (s *Scheduler) Subscribed(ctx context.Context, frameworkID string) {
+	select {
+	case s.subbed <- frameworkID:
+	case <-ctx.Done():
+	}
+}
+
+func (s *Scheduler) afterSubscribe(ctx context.Context, frameworkID string) {
+	if err := s.log.Apply(ctx, state.SetMeta{Key: state.MetaFrameworkID, Value: frameworkID}); err != nil {
+		s.logger.Error("cannot persist the framework id", "framework_id", frameworkID, "error", err)
+	}
+	tasks, err := s.store.AllTasks()
+	if err != nil {
+		s.logger.Error("cannot read tasks to reconcile", "error", err)
+		return
+	}
+	recon := map[string]string{}
+	for _, t := range tasks {
+		if t.Status.OnAgent() {
+			recon[t.ID] = ""
+		}
+	}
+	// Explicit reconciliation of everything we think is on an agent, then
+	// implicit for whatever Mesos knows that we do not.
+	if len(recon) > 0 {
+		if err := s.mesos.Reconcile(ctx, recon); err != nil {
+			s.logger.Warn("explicit reconciliation failed", "tasks", len(recon), "error", err)
+		}
+	}
+	if err := s.mesos.Reconcile(ctx, map[string]string{}); err != nil {
+		s.logger.Warn("implicit reconciliation failed", "error", err)
+	}
+	s.logger.Info("reconciling after subscription", "tasks", len(recon))
+}
+
+// Disconnected implements mesos.Handler: offers die with the subscription.
+func (s *Scheduler) Disconnected() {
+	s.mu.Lock()
+	s.offers.clear()
+	s.mu.Unlock()
+}
+
+// Offers implements mesos.Handler.
+func (s *Scheduler) Offers(offers []mesos.Offer) {
+	var compact []string
+	s.mu.Lock()
+	for i := range offers {
+		o := &offers[i]
+		s.hosts[o.AgentID.Value] = hostAttributes(o)
+		compact = append(compact, s.offers.add(o, time.Now())...)
+	}
+	s.mu.Unlock()
+	if len(compact) > 0 {
+		// Aurora keeps one offer per agent: two for the same agent are both
+		// declined so the master merges them.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.mesos.Decline(ctx, compact, s.cfg.OfferFilter); err != nil {
+			s.logger.Warn("decline for compaction failed", "offers", compact, "error", err)
+		}
+	}
+	s.prompt()
+}
+
+// Rescind implements mesos.Handler.
+func (s *Scheduler) Rescind(offerID string) {
+	s.mu.Lock()
+	s.offers.remove(offerID)
+	s.mu.Unlock()
+}
+
+// Update implements mesos.Handler: updates are applied in order by Run.
+func (s *Scheduler) Update(status mesos.TaskStatus) {
+	s.updates <- status
+}
+
+// Failure implements mesos.Handler.
+func (s *Scheduler) Failure(agentID, executorID string, status *int32) {
+	if executorID != "" && status != nil && *status != 0 {
+		s.logger.Warn("executor exited", "agent_id", agentID, "executor_id", executorID, "status", *status)
+	} else if executorID == "" {
+		s.logger.Warn("agent lost", "agent_id", agentID)
+	}
+}
+
+// PendingReason says why a pending task has not been placed, or "".
+func (s *Scheduler) PendingReason(taskID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reasons[taskID]
+}

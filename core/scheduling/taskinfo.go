@@ -1,0 +1,70 @@
+package scheduling
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	mesos "github.com/mesos/mesos-go/api/v1/lib"
+
+	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
+)
+
+// taskInfo builds the Mesos TaskInfo for an assigned task: its resources
+// (with the chosen ports), the executor that runs it, and the assigned task
+// as JSON in data.
+func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo, error) {
+	job := t.Config
+	data, err := json.Marshal(&spec.AssignedTask{
+		TaskID: t.ID, Instance: t.Instance, AgentID: t.AgentID, Host: t.Host, Ports: t.Ports, Job: job,
+	})
+	if err != nil {
+		return mesos.TaskInfo{}, fmt.Errorf("encode assigned task %s: %w", t.ID, err)
+	}
+	res := job.Task.Resources
+	resources := []mesos.Resource{
+		scalar("cpus", res.CPU), scalar("mem", res.RAMMB()), scalar("disk", res.DiskMB()),
+	}
+	if len(t.Ports) > 0 {
+		var ports []uint64
+		for _, p := range t.Ports {
+			ports = append(ports, p)
+		}
+		sort.Slice(ports, func(i, j int) bool { return ports[i] < ports[j] })
+		var ranges []mesos.Value_Range
+		for _, p := range ports {
+			ranges = append(ranges, mesos.Value_Range{Begin: p, End: p})
+		}
+		resources = append(resources, mesos.Resource{
+			Name: "ports", Type: mesos.RANGES.Enum(), Ranges: &mesos.Value_Ranges{Range: ranges},
+		})
+	}
+	shell := true
+	execName := "AuroraExecutor"
+	source := fmt.Sprintf("%s.%s.%s.%d", job.Key.Role, job.Key.Environment, job.Key.Name, t.Instance)
+	return mesos.TaskInfo{
+		Name:      job.Key.String(),
+		TaskID:    mesos.TaskID{Value: t.ID},
+		AgentID:   mesos.AgentID{Value: t.AgentID},
+		Resources: resources,
+		Data:      data,
+		Labels: &mesos.Labels{Labels: []mesos.Label{
+			{Key: "org.apache.aurora.tier", Value: &job.Tier},
+		}},
+		Executor: &mesos.ExecutorInfo{
+			ExecutorID:  mesos.ExecutorID{Value: executorID(t.ID)},
+			FrameworkID: &mesos.FrameworkID{Value: frameworkID},
+			Name:        &execName,
+			Source:      &source,
+			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell},
+			Resources: []mesos.Resource{
+				scalar("cpus", s.cfg.Executor.CPUs), scalar("mem", s.cfg.Executor.MemMB),
+			},
+		},
+	}, nil
+}
+
+func scalar(name string, v float64) mesos.Resource {
+	return mesos.Resource{Name: name, Type: mesos.SCALAR.Enum(), Scalar: &mesos.Value_Scalar{Value: v}}
+}
