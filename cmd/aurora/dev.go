@@ -47,13 +47,14 @@ func (c *DevCommand) Run(args []string) int {
 	dataDir := fs.String("data-dir", filepath.Join(home, ".aurora", "dev"), "")
 	addr := fs.String("http-addr", DefaultLocalAddr, "")
 	agents := fs.Int("agents", 1, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 0 {
 		c.Meta.UI.Error("usage: aurora dev [-data-dir DIR] [-http-addr ADDR] [-agents N]; see `aurora dev -h`")
 		return exitInvalidParam
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := server.RunDev(ctx, server.DevConfig{
+	err = server.RunDev(ctx, server.DevConfig{
 		DataDir: *dataDir, HTTPAddr: *addr, Agents: *agents, Logger: logger("aurora"),
 		Ready: func(apiURL, masterURL string) {
 			c.Meta.UI.Output("aurora dev: API " + apiURL + ", Mesos master " + masterURL + ", data in " + *dataDir)

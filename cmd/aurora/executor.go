@@ -35,7 +35,8 @@ Usage: aurora executor [-plugin NAME]
 func (c *ExecutorCommand) Run(args []string) int {
 	fs := c.Meta.flagSet("executor", false)
 	name := fs.String("plugin", "thermos", "")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 0 {
 		c.Meta.UI.Error("usage: aurora executor [-plugin NAME]")
 		return exitInvalidParam
 	}

@@ -41,11 +41,12 @@ func (c *JobKillCommand) Run(args []string) int {
 	fs := c.Meta.flagSet("job kill", true)
 	message := fs.String("message", "", "")
 	timeout := fs.Duration("wait-timeout", 2*time.Minute, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 1 {
 		c.Meta.UI.Error("usage: aurora job kill [options] CLUSTER/ROLE/ENV/NAME[/INSTANCES]; see `aurora job kill -h`")
 		return exitInvalidParam
 	}
-	key, instances, err := parseInstanceKey(fs.Arg(0))
+	key, instances, err := parseInstanceKey(pos[0])
 	if err != nil {
 		c.Meta.UI.Error(err.Error())
 		return exitInvalidParam

@@ -36,15 +36,16 @@ Example:
 func (c *JobListCommand) Run(args []string) int {
 	fs := c.Meta.flagSet("job list", true)
 	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 1 {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) > 1 {
 		c.Meta.UI.Error("usage: aurora job list [options] [CLUSTER[/ROLE[/ENV[/NAME]]]]; see `aurora job list -h`")
 		return exitInvalidParam
 	}
 	parts := []string{"local", "*", "*", "*"}
-	if fs.NArg() == 1 {
-		given := strings.Split(fs.Arg(0), "/")
+	if len(pos) == 1 {
+		given := strings.Split(pos[0], "/")
 		if len(given) > 4 {
-			c.Meta.UI.Error(fmt.Sprintf("pattern %q has more than CLUSTER/ROLE/ENV/NAME", fs.Arg(0)))
+			c.Meta.UI.Error(fmt.Sprintf("pattern %q has more than CLUSTER/ROLE/ENV/NAME", pos[0]))
 			return exitInvalidParam
 		}
 		copy(parts, given)

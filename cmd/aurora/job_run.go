@@ -51,11 +51,12 @@ func (c *JobRunCommand) Run(args []string) int {
 	varFiles := multiFlag{}
 	fs.Var(&vars, "var", "")
 	fs.Var(&varFiles, "var-file", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) < 1 || len(pos) > 2 {
 		c.Meta.UI.Error("usage: aurora job run [options] FILE [CLUSTER/ROLE/ENV/NAME]; see `aurora job run -h`")
 		return exitInvalidParam
 	}
-	job, code := loadJob(c.Meta, fs.Arg(0), fs.Arg(1), vars, varFiles)
+	job, code := loadJob(c.Meta, pos[0], arg(pos, 1), vars, varFiles)
 	if job == nil {
 		return code
 	}

@@ -39,11 +39,12 @@ Example:
 func (c *JobStatusCommand) Run(args []string) int {
 	fs := c.Meta.flagSet("job status", true)
 	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 1 {
 		c.Meta.UI.Error("usage: aurora job status [-json] CLUSTER/ROLE/ENV/NAME; see `aurora job status -h`")
 		return exitInvalidParam
 	}
-	key, instances, err := parseInstanceKey(fs.Arg(0))
+	key, instances, err := parseInstanceKey(pos[0])
 	if err != nil {
 		c.Meta.UI.Error(err.Error())
 		return exitInvalidParam

@@ -90,3 +90,29 @@ func exitFor(err error) int {
 	}
 	return exitUnknownError
 }
+
+// parseArgs parses flags wherever they appear among the positional
+// arguments, as Aurora's client allows (`aurora job status KEY -json`),
+// and returns the positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// arg returns the i-th positional argument, or "".
+func arg(pos []string, i int) string {
+	if i < len(pos) {
+		return pos[i]
+	}
+	return ""
+}

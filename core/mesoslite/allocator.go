@@ -1,0 +1,229 @@
+package mesoslite
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	mesos "github.com/mesos/mesos-go/api/v1/lib"
+	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
+)
+
+// offerFilter is a RefusedOfferFilter: while it lasts, the framework is not
+// offered any resources on the agent that the refused set contains.
+type offerFilter struct {
+	resources mesos.Resources
+	expires   time.Time
+}
+
+// refuse installs a filter for resources the framework declined or left
+// unused, per Filters.refuse_seconds: 5 s when absent or negative, capped at a
+// year, at least one allocation interval, none for 0.
+func (m *Master) refuse(fw *framework, agentID string, res mesos.Resources, filters *mesos.Filters) {
+	if len(res) == 0 {
+		return
+	}
+	secs := defaultRefuseSeconds
+	if filters != nil && filters.RefuseSeconds != nil {
+		secs = *filters.RefuseSeconds
+	}
+	switch {
+	case secs != secs || secs < 0: // NaN or negative
+		m.log.Warn("using the default refuse_seconds instead of an invalid one", "framework_id", fw.id, "refuse_seconds", secs)
+		secs = defaultRefuseSeconds
+	case secs > maxRefuseSeconds:
+		secs = maxRefuseSeconds
+	}
+	if secs == 0 {
+		return
+	}
+	d := secondsDuration(secs)
+	if d < m.cfg.AllocationInterval {
+		d = m.cfg.AllocationInterval
+	}
+	fw.filters[agentID] = append(fw.filters[agentID], &offerFilter{resources: res.Clone(), expires: m.clock.Now().Add(d)})
+}
+
+// filtered reports whether an offer of res on the agent is refused by a live
+// filter (superset semantics: refused ⊇ res). Expired filters are dropped.
+func (fw *framework) filtered(agentID string, res mesos.Resources, now time.Time) bool {
+	fs := fw.filters[agentID]
+	live := fs[:0]
+	refused := false
+	for _, f := range fs {
+		if !now.Before(f.expires) {
+			continue
+		}
+		live = append(live, f)
+		if containsAll(f.resources, res) {
+			refused = true
+		}
+	}
+	if len(live) == 0 {
+		delete(fw.filters, agentID)
+	} else {
+		fw.filters[agentID] = live
+	}
+	return refused
+}
+
+// revive handles REVIVE: the roles (all when empty) are unsuppressed and all
+// of the framework's filters are cleared.
+func (m *Master) revive(fw *framework, roles []string) {
+	if len(roles) == 0 {
+		roles = fw.roles()
+	}
+	for _, r := range roles {
+		delete(fw.suppressed, r)
+	}
+	fw.filters = map[string][]*offerFilter{}
+	m.requestAllocation()
+}
+
+// suppress handles SUPPRESS: no more offers for the roles (all when empty)
+// until REVIVE. Outstanding offers stay valid.
+func (m *Master) suppress(fw *framework, roles []string) {
+	if len(roles) == 0 {
+		roles = fw.roles()
+	}
+	for _, r := range roles {
+		fw.suppressed[r] = true
+	}
+}
+
+// requestAllocation runs an allocation right after the current message,
+// coalescing requests, as the Mesos allocator batches event-triggered runs.
+func (m *Master) requestAllocation() {
+	if m.allocQueued {
+		return
+	}
+	m.allocQueued = true
+	m.mb.post(func() {
+		m.allocQueued = false
+		m.allocate()
+	})
+}
+
+// runAllocationTimer triggers an allocation every AllocationInterval until ctx
+// ends. It runs on its own goroutine, owned by the cluster.
+func (m *Master) runAllocationTimer(ctx context.Context) {
+	t := m.clock.NewTimer(m.cfg.AllocationInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C():
+			m.mb.post(m.allocate)
+			t.Reset(m.cfg.AllocationInterval)
+		}
+	}
+}
+
+// allocate is one allocation cycle of the hierarchical allocator, reduced to
+// unreserved resources: for each agent, all its free resources go as a single
+// offer to the first framework (lowest dominant share) that has an
+// unsuppressed role and does not filter them.
+func (m *Master) allocate() {
+	if m.stopping {
+		return
+	}
+	var fws []*framework
+	for _, fw := range m.sortedFrameworks() {
+		if fw.connected() && fw.offerRole() != "" {
+			fws = append(fws, fw)
+		}
+	}
+	if len(fws) == 0 {
+		return
+	}
+	sorter := m.newDRF()
+	now := m.clock.Now()
+	made := map[*framework][]mesos.Offer{}
+	for _, aid := range m.agentOrder {
+		a := m.agents[aid]
+		avail := m.available(a)
+		if !allocatable(avail) {
+			continue
+		}
+		sort.SliceStable(fws, func(i, j int) bool { return sorter.share(fws[i].id) < sorter.share(fws[j].id) })
+		for _, fw := range fws {
+			if fw.filtered(aid, avail, now) {
+				continue
+			}
+			o := m.newOffer(fw, a, avail, fw.offerRole())
+			made[fw] = append(made[fw], o.msg)
+			sorter.add(fw.id, avail)
+			break
+		}
+	}
+	for _, fw := range fws {
+		if offers := made[fw]; len(offers) > 0 {
+			m.log.Debug("sending offers", "framework_id", fw.id, "count", len(offers))
+			fw.send(&scheduler.Event{Type: scheduler.Event_OFFERS, Offers: &scheduler.Event_Offers{Offers: offers}})
+		}
+	}
+}
+
+// usage is a framework's allocation of the two DRF resources.
+type usage struct{ cpus, mem float64 }
+
+func (u *usage) add(rs []mesos.Resource) {
+	u.cpus += scalarOf(rs, "cpus")
+	u.mem += scalarOf(rs, "mem")
+}
+
+// drf ranks frameworks by dominant share (max of their cpus and mem shares of
+// the cluster), as the DRF sorter of the hierarchical allocator.
+type drf struct {
+	totalCPUs, totalMem float64
+	used                map[string]*usage
+}
+
+func (m *Master) newDRF() *drf {
+	d := &drf{used: map[string]*usage{}}
+	for _, a := range m.agents {
+		d.totalCPUs += scalarOf(a.total, "cpus")
+		d.totalMem += scalarOf(a.total, "mem")
+		for fid, tasks := range a.tasks {
+			for _, t := range tasks {
+				if !isTerminal(t.state) {
+					d.add(fid, t.resources)
+				}
+			}
+		}
+		for fid, execs := range a.executors {
+			for _, e := range execs {
+				d.add(fid, e.Resources)
+			}
+		}
+		for _, o := range a.offers {
+			d.add(o.frameworkID, o.resources)
+		}
+	}
+	return d
+}
+
+func (d *drf) add(frameworkID string, rs []mesos.Resource) {
+	u := d.used[frameworkID]
+	if u == nil {
+		u = &usage{}
+		d.used[frameworkID] = u
+	}
+	u.add(rs)
+}
+
+func (d *drf) share(frameworkID string) float64 {
+	u := d.used[frameworkID]
+	if u == nil {
+		return 0
+	}
+	s := 0.0
+	if d.totalCPUs > 0 {
+		s = u.cpus / d.totalCPUs
+	}
+	if d.totalMem > 0 && u.mem/d.totalMem > s {
+		s = u.mem / d.totalMem
+	}
+	return s
+}

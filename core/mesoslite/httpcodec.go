@@ -1,0 +1,166 @@
+package mesoslite
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gogo/protobuf/proto"
+	"github.com/mesos/mesos-go/api/v1/lib/encoding"
+	"github.com/mesos/mesos-go/api/v1/lib/encoding/codecs"
+)
+
+// maxRequestBytes bounds a call body. Mesos has no explicit cap; 64 MiB is far
+// above any sane ACCEPT.
+const maxRequestBytes = 64 << 20
+
+var (
+	jsonCodec     = codecs.ByMediaType[codecs.MediaTypeJSON]
+	protobufCodec = codecs.ByMediaType[codecs.MediaTypeProtobuf]
+)
+
+// httpStatus is the answer of a call that has no event stream: a status code and
+// a plain-text message (Mesos puts its error text in the body).
+type httpStatus struct {
+	code int
+	msg  string
+}
+
+func statusf(code int, format string, args ...any) httpStatus {
+	return httpStatus{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+var accepted = httpStatus{code: http.StatusAccepted}
+
+// write sends a non-streaming answer. 202 carries no body and no Content-Type,
+// as Mesos answers; mesos-go requires the Content-Type to be absent or equal
+// to its codec.
+func (s httpStatus) write(w http.ResponseWriter) {
+	if s.code == http.StatusAccepted || s.msg == "" {
+		w.WriteHeader(s.code)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(s.code)
+	_, _ = io.WriteString(w, s.msg)
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	statusf(http.StatusMethodNotAllowed, "Expecting a 'POST' request, received '%s'", r.Method).write(w)
+}
+
+// requestCodec picks the codec of a call body from its Content-Type: missing is
+// 400, anything but JSON or protobuf is 415.
+func requestCodec(r *http.Request) (encoding.Codec, *httpStatus) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		s := statusf(http.StatusBadRequest, "Expecting 'Content-Type' to be present")
+		return encoding.Codec{}, &s
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil {
+		if c, ok := codecs.ByMediaType[encoding.MediaType(mt)]; ok {
+			return c, nil
+		}
+	}
+	s := statusf(http.StatusUnsupportedMediaType,
+		"Expecting 'Content-Type' of %s or %s", codecs.MediaTypeJSON, codecs.MediaTypeProtobuf)
+	return encoding.Codec{}, &s
+}
+
+// decodeCall parses one call from the body with codec. JSON decoding does not
+// enforce proto2 required fields, so a JSON call is round-tripped through the
+// protobuf wire format, whose decoder does.
+func decodeCall(codec encoding.Codec, body io.Reader, m encoding.Unmarshaler) error {
+	dec := codec.NewDecoder(encoding.SourceReader(io.LimitReader(body, maxRequestBytes)))
+	if err := dec.Decode(m); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body")
+		}
+		return err
+	}
+	if codec.Type == codecs.MediaTypeJSON {
+		if err := checkRequired(m.(proto.Message)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRequired reports a proto2 required field that is not set anywhere in m.
+func checkRequired(m proto.Message) error {
+	b, err := proto.Marshal(m)
+	if err != nil {
+		return err
+	}
+	fresh := reflect.New(reflect.TypeOf(m).Elem()).Interface().(proto.Message)
+	return proto.Unmarshal(b, fresh)
+}
+
+// acceptCodec negotiates the codec of a streamed response the way Mesos does:
+// JSON if the Accept header allows it, else protobuf, else nothing (406). No
+// Accept header accepts anything, so JSON.
+func acceptCodec(h http.Header) (encoding.Codec, bool) {
+	values := h.Values("Accept")
+	if len(values) == 0 {
+		return jsonCodec, true
+	}
+	switch {
+	case acceptsMediaType(values, string(codecs.MediaTypeJSON)):
+		return jsonCodec, true
+	case acceptsMediaType(values, string(codecs.MediaTypeProtobuf)):
+		return protobufCodec, true
+	default:
+		return encoding.Codec{}, false
+	}
+}
+
+func notAcceptable(w http.ResponseWriter) {
+	statusf(http.StatusNotAcceptable, "Expecting 'Accept' to allow %s or %s",
+		codecs.MediaTypeJSON, codecs.MediaTypeProtobuf).write(w)
+}
+
+// acceptsMediaType reports whether the most specific media range of the Accept
+// values that matches mt has a q-value above zero.
+func acceptsMediaType(values []string, mt string) bool {
+	want := strings.SplitN(mt, "/", 2)
+	bestSpec, bestQ := 0, 0.0
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			rng, params, err := mime.ParseMediaType(part)
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if qs, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(qs, 64); err == nil {
+					q = f
+				}
+			}
+			spec := 0
+			switch got := strings.SplitN(rng, "/", 2); {
+			case len(got) != 2:
+			case got[0] == want[0] && got[1] == want[1]:
+				spec = 3
+			case got[0] == want[0] && got[1] == "*":
+				spec = 2
+			case got[0] == "*" && got[1] == "*":
+				spec = 1
+			}
+			if spec > bestSpec {
+				bestSpec, bestQ = spec, q
+			}
+		}
+	}
+	return bestSpec > 0 && bestQ > 0
+}

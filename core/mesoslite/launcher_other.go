@@ -1,0 +1,11 @@
+//go:build unix && !linux
+
+package mesoslite
+
+import "syscall"
+
+// executorSysProcAttr puts the executor in its own process group so the agent
+// can signal the whole container.
+func executorSysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}

@@ -1,0 +1,261 @@
+package mesoslite
+
+import (
+	"encoding/binary"
+	"net"
+	"sort"
+	"strconv"
+
+	hclog "github.com/hashicorp/go-hclog"
+	mesos "github.com/mesos/mesos-go/api/v1/lib"
+	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
+)
+
+// maxCompletedFrameworks bounds the memory of torn-down framework ids (Mesos
+// keeps --max_completed_frameworks=50 for its UI; we only need the ids).
+const maxCompletedFrameworks = 1000
+
+// agentLink is how the master messages an agent. Every method only queues the
+// message on the agent's mailbox.
+type agentLink interface {
+	runTask(fw mesos.FrameworkInfo, task mesos.TaskInfo)
+	killTask(frameworkID, taskID string, policy *mesos.KillPolicy)
+	shutdownExecutor(frameworkID, executorID string)
+	shutdownFramework(frameworkID string)
+	acknowledge(frameworkID, taskID string, uuid []byte)
+	frameworkMessage(frameworkID, executorID string, data []byte)
+	updateFramework(fw mesos.FrameworkInfo)
+}
+
+// Master is the embedded Mesos master actor. All fields are owned by its
+// mailbox goroutine.
+type Master struct {
+	id    string
+	cfg   Config
+	log   hclog.Logger
+	clock Clock
+	mb    *mailbox
+	info  mesos.MasterInfo
+	addr  string // host:port of the listener
+
+	frameworks     map[string]*framework
+	completed      map[string]struct{}
+	completedOrder []string
+	agents         map[string]*agentEntry
+	agentOrder     []string
+	offers         map[string]*offer
+	nextFramework  int
+	nextOffer      int
+	nextAgent      int
+	allocQueued    bool
+	stopping       bool
+}
+
+// agentEntry is the master's view of an agent: its totals and what is
+// allocated on it (tasks, executors, outstanding offers).
+type agentEntry struct {
+	id        string
+	info      mesos.AgentInfo
+	total     mesos.Resources
+	link      agentLink
+	endpoint  string                                    // ip:port of its executor API
+	tasks     map[string]map[string]*task               // framework → task id
+	executors map[string]map[string]*mesos.ExecutorInfo // framework → executor id
+	offers    map[string]*offer
+}
+
+// task is the master's record of a launched task.
+type task struct {
+	id          string
+	frameworkID string
+	agentID     string
+	executorID  string
+	state       mesos.TaskState
+	// statusUpdateState/UUID are those of the newest reliable update
+	// forwarded (the head of the agent's stream); reconciliation reports it.
+	statusUpdateState *mesos.TaskState
+	statusUpdateUUID  []byte
+	resources         mesos.Resources
+	latest            *mesos.TaskStatus
+}
+
+func newMaster(id string, cfg Config) *Master {
+	return &Master{
+		id:         id,
+		cfg:        cfg,
+		log:        cfg.Logger.Named("master").With("master_id", id),
+		clock:      cfg.Clock,
+		mb:         newMailbox(),
+		frameworks: map[string]*framework{},
+		completed:  map[string]struct{}{},
+		agents:     map[string]*agentEntry{},
+		offers:     map[string]*offer{},
+	}
+}
+
+// setAddress fills MasterInfo once the listener is bound. Called before the
+// actor starts.
+func (m *Master) setAddress(addr *net.TCPAddr, hostname string) {
+	m.addr = addr.String()
+	ip := addr.IP.To4()
+	var ipNum uint32
+	if ip != nil {
+		// MasterInfo.ip is the in_addr in network byte order read as a
+		// little-endian uint32 (MESOS-1201).
+		ipNum = binary.LittleEndian.Uint32(ip)
+	}
+	port := uint32(addr.Port)
+	ipStr := addr.IP.String()
+	pid := "master@" + net.JoinHostPort(ipStr, strconv.Itoa(addr.Port))
+	version := mesosVersion
+	m.info = mesos.MasterInfo{
+		ID:       m.id,
+		IP:       ipNum,
+		Port:     &port,
+		PID:      &pid,
+		Hostname: &hostname,
+		Version:  &version,
+		Address:  &mesos.Address{Hostname: &hostname, IP: &ipStr, Port: int32(addr.Port)},
+	}
+}
+
+// newAgentID allocates the next agent id; only before the actor starts.
+func (m *Master) newAgentID() string {
+	id := agentIDFor(m.id, m.nextAgent)
+	m.nextAgent++
+	return id
+}
+
+// addAgent registers an agent with the master (SlaveRegisteredMessage).
+func (m *Master) addAgent(info mesos.AgentInfo, endpoint string, link agentLink) {
+	id := info.GetID().GetValue()
+	m.agents[id] = &agentEntry{
+		id:        id,
+		info:      info,
+		total:     mesos.Resources(info.Resources).Clone(),
+		link:      link,
+		endpoint:  endpoint,
+		tasks:     map[string]map[string]*task{},
+		executors: map[string]map[string]*mesos.ExecutorInfo{},
+		offers:    map[string]*offer{},
+	}
+	m.agentOrder = append(m.agentOrder, id)
+	m.log.Info("agent registered", "agent_id", id, "hostname", info.Hostname, "resources", mesos.Resources(info.Resources).String())
+	m.requestAllocation()
+}
+
+// stop closes every subscription; the master refuses new ones from now on.
+func (m *Master) stop() {
+	m.stopping = true
+	for _, fw := range m.sortedFrameworks() {
+		stopTimer(fw.failoverTimer)
+		fw.failoverGen++
+		if fw.stream != nil {
+			fw.stream.close()
+			fw.stream = nil
+		}
+		for _, o := range fw.offers {
+			m.removeOffer(o, false)
+		}
+	}
+}
+
+func (m *Master) sortedFrameworks() []*framework {
+	out := make([]*framework, 0, len(m.frameworks))
+	for _, fw := range m.frameworks {
+		out = append(out, fw)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+func (m *Master) addCompleted(id string) {
+	if _, ok := m.completed[id]; ok {
+		return
+	}
+	m.completed[id] = struct{}{}
+	m.completedOrder = append(m.completedOrder, id)
+	if len(m.completedOrder) > maxCompletedFrameworks {
+		delete(m.completed, m.completedOrder[0])
+		m.completedOrder = m.completedOrder[1:]
+	}
+}
+
+// allocated is everything in use on an agent: live tasks, executors and
+// outstanding offers. A task stops counting once its latest state is terminal;
+// an executor once the agent reports it exited.
+func (m *Master) allocated(a *agentEntry) mesos.Resources {
+	var used mesos.Resources
+	for _, tasks := range a.tasks {
+		for _, t := range tasks {
+			if !isTerminal(t.state) {
+				used.Add(t.resources...)
+			}
+		}
+	}
+	for _, execs := range a.executors {
+		for _, e := range execs {
+			used.Add(e.Resources...)
+		}
+	}
+	for _, o := range a.offers {
+		used.Add(o.resources...)
+	}
+	return used
+}
+
+func (m *Master) available(a *agentEntry) mesos.Resources {
+	return a.total.Minus(m.allocated(a)...)
+}
+
+func (m *Master) removeTask(t *task) {
+	if fw := m.frameworks[t.frameworkID]; fw != nil {
+		delete(fw.tasks, t.id)
+	}
+	if a := m.agents[t.agentID]; a != nil {
+		if tasks := a.tasks[t.frameworkID]; tasks != nil {
+			delete(tasks, t.id)
+			if len(tasks) == 0 {
+				delete(a.tasks, t.frameworkID)
+			}
+		}
+	}
+}
+
+func (m *Master) now() float64 { return nowSeconds(m.clock) }
+
+// isTerminal is protobuf::isTerminalState.
+func isTerminal(s mesos.TaskState) bool {
+	switch s {
+	case mesos.TASK_FINISHED, mesos.TASK_FAILED, mesos.TASK_KILLED, mesos.TASK_LOST,
+		mesos.TASK_ERROR, mesos.TASK_DROPPED, mesos.TASK_GONE, mesos.TASK_GONE_BY_OPERATOR:
+		return true
+	}
+	return false
+}
+
+// masterStatus builds a status generated by the master: SOURCE_MASTER, no uuid,
+// so never retried and never to be acknowledged.
+func (m *Master) masterStatus(taskID string, agentID *mesos.AgentID, state mesos.TaskState,
+	reason mesos.TaskStatus_Reason, message string) mesos.TaskStatus {
+	ts := m.now()
+	return mesos.TaskStatus{
+		TaskID:    mesos.TaskID{Value: taskID},
+		State:     state.Enum(),
+		Source:    mesos.SOURCE_MASTER.Enum(),
+		Reason:    reason.Enum(),
+		Message:   &message,
+		AgentID:   agentID,
+		Timestamp: &ts,
+	}
+}
+
+func updateEvent(status mesos.TaskStatus) *scheduler.Event {
+	return &scheduler.Event{Type: scheduler.Event_UPDATE, Update: &scheduler.Event_Update{Status: status}}
+}
+
+func errorEvent(message string) *scheduler.Event {
+	return &scheduler.Event{Type: scheduler.Event_ERROR, Error: &scheduler.Event_Error{Message: message}}
+}
+
+func heartbeatEvent() *scheduler.Event { return &scheduler.Event{Type: scheduler.Event_HEARTBEAT} }
