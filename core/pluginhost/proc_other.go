@@ -1,0 +1,10 @@
+//go:build unix && !linux
+
+package pluginhost
+
+import "syscall"
+
+// sysProcAttr runs a plugin in its own process group.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}

@@ -1,0 +1,134 @@
+package thermos
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// Process states, as Thermos names them.
+const (
+	procWaiting = "WAITING"
+	procRunning = "RUNNING"
+	procSuccess = "SUCCESS"
+	procFailed  = "FAILED"
+	procKilled  = "KILLED"
+)
+
+// planState is a process's place in the plan (thermos Planner): pending
+// processes run once their dependencies have finished.
+type planState int
+
+const (
+	planPending planState = iota
+	planRunning
+	planFinished // done for the plan: succeeded, or ephemeral past its failures
+	planFailed
+	planKilled // stopped by cleanup or Stop
+)
+
+// launchRetryFloor delays the retry of a process that could not be started
+// at all, so that a retry-forever process cannot spin.
+const launchRetryFloor = time.Second
+
+// process is the runtime state of one process of a task.
+type process struct {
+	cfg      processConfig
+	state    string
+	plan     planState
+	runs     int
+	failures int
+	pid      int
+	exitCode int
+	signal   int
+	lastExit time.Time
+	// launchErr is why the last run could not be started, if it could not.
+	launchErr error
+	// signaled is set when cleanup or Stop signalled the running process, so
+	// that its exit is a kill rather than a failure.
+	signaled bool
+}
+
+// readyAt is when the process may run again: min_duration after the end of
+// its previous run.
+func (p *process) readyAt() time.Time {
+	if p.runs == 0 {
+		return time.Time{}
+	}
+	wait := p.cfg.minDuration
+	if p.launchErr != nil && wait < launchRetryFloor {
+		wait = launchRetryFloor
+	}
+	return p.lastExit.Add(wait)
+}
+
+// outcome describes how the process's last run ended.
+func (p *process) outcome() string {
+	switch {
+	case p.launchErr != nil:
+		return fmt.Sprintf("could not start: %v", p.launchErr)
+	case p.signal != 0:
+		return fmt.Sprintf("killed by signal %d (%s)", p.signal, syscall.Signal(p.signal))
+	default:
+		return fmt.Sprintf("exit code %d", p.exitCode)
+	}
+}
+
+// exitEvent reports the end of one run of a process.
+type exitEvent struct {
+	name  string
+	run   int
+	state *os.ProcessState
+}
+
+// exitStatus returns the exit code and the signal that ended a process
+// (exit code -1 when it was killed by a signal).
+func exitStatus(ps *os.ProcessState) (code, signal int) {
+	if ps == nil {
+		return -1, 0
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -1, int(ws.Signal())
+	}
+	return ps.ExitCode(), 0
+}
+
+// logDir is <sandbox>/.logs/<process>/<run>, Thermos's layout.
+func logDir(sandbox, process string, run int) string {
+	return filepath.Join(sandbox, ".logs", process, strconv.Itoa(run))
+}
+
+// startRun starts run number run of a process: bash -c cmdline in the
+// sandbox, in its own process group, with stdout and stderr in the run's
+// log directory.
+func startRun(bash, sandbox string, env []string, cfg processConfig, run int) (*exec.Cmd, error) {
+	dir := logDir(sandbox, cfg.name, run)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create log directory: %w", err)
+	}
+	stdout, err := os.OpenFile(filepath.Join(dir, "stdout"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open stdout log: %w", err)
+	}
+	defer stdout.Close()
+	stderr, err := os.OpenFile(filepath.Join(dir, "stderr"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open stderr log: %w", err)
+	}
+	defer stderr.Close()
+
+	cmd := exec.Command(bash, "-c", cfg.cmdline)
+	cmd.Dir = sandbox
+	cmd.Env = env
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start bash: %w", err)
+	}
+	return cmd, nil
+}

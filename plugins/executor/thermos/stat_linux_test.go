@@ -1,0 +1,5 @@
+//go:build linux
+
+package thermos
+
+func parseStatForTest(stat []byte) (byte, int, bool) { return parseStat(stat) }

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package thermos
+
+func parseStatForTest([]byte) (byte, int, bool) { return 0, 0, false }

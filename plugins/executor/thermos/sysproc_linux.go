@@ -1,0 +1,12 @@
+//go:build linux
+
+package thermos
+
+import "syscall"
+
+// sysProcAttr puts each process run in its own process group, so that a
+// signal to the group reaches its children too, and kills it if the plugin
+// dies (Pdeathsig; note that it only covers the direct child).
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}

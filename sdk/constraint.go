@@ -1,0 +1,97 @@
+package sdk
+
+import (
+	"context"
+	"fmt"
+)
+
+// Host is one candidate host of a Filter request.
+type Host struct {
+	ID       string
+	Hostname string
+	// Attributes are the agent's attributes by name, e.g. "rack": ["r1"].
+	Attributes map[string][]string
+	// Generation changes whenever Attributes change, so plugins can cache
+	// per host.
+	Generation uint64
+}
+
+// Constraint is one Aurora constraint on one attribute: a value constraint
+// ("v1,v2", or "!v1,v2" when Negated) when Values is non-empty, or a limit
+// constraint ("limit:N") when Limit > 0.
+type Constraint struct {
+	Name    string
+	Values  []string
+	Negated bool
+	Limit   int32
+}
+
+// TaskGroup identifies the tasks being placed: the job and the constraints
+// of its task configuration.
+type TaskGroup struct {
+	Role        string
+	Environment string
+	Job         string
+	Constraints []Constraint
+}
+
+// FilterRequest asks a constraint plugin for the vetoes of every candidate
+// host for one task group.
+type FilterRequest struct {
+	Group TaskGroup
+	// ActiveTasks maps attribute name -> value -> count of this job's active
+	// tasks on hosts with that value (Aurora's AttributeAggregate).
+	ActiveTasks map[string]map[string]int32
+	Hosts       []Host
+}
+
+// VetoType says whether a veto can ever be lifted.
+type VetoType int
+
+const (
+	// VetoStatic means the host can never fit this task configuration; the
+	// host may cache it by (plugin version, config, host generation).
+	VetoStatic VetoType = iota + 1
+	// VetoDynamic means the host may fit later, e.g. once other tasks of
+	// the job move (a limit constraint).
+	VetoDynamic
+)
+
+// String returns "static" or "dynamic".
+func (t VetoType) String() string {
+	switch t {
+	case VetoStatic:
+		return "static"
+	case VetoDynamic:
+		return "dynamic"
+	default:
+		return fmt.Sprintf("VetoType(%d)", int(t))
+	}
+}
+
+// Veto is one reason why a host does not fit.
+type Veto struct {
+	Type   VetoType
+	Reason string
+	// Score ranks vetoes to find the nearest fit (Aurora uses 10^4 for
+	// constraint vetoes).
+	Score int32
+}
+
+// HostResult holds the vetoes of one host; no vetoes means the host fits.
+type HostResult struct {
+	HostID string
+	Vetoes []Veto
+}
+
+// FilterResponse has one HostResult per request host, in request order.
+type FilterResponse struct {
+	Results []HostResult
+}
+
+// ConstraintPlugin is the constraint kind. The scheduler calls Filter once
+// per task group per round with all candidate hosts.
+type ConstraintPlugin interface {
+	Base
+	Filter(ctx context.Context, req *FilterRequest) (*FilterResponse, error)
+}
