@@ -9,19 +9,21 @@ ADDR="${AURORA_ADDR:-127.0.0.1:8081}"
 DATA_DIR="${AURORA_DATA_DIR:-$HOME/.aurora/dev}"
 LOG="$DATA_DIR/dev.log"
 
+export AURORA_ADDR="$ADDR"
+serving() { "$AURORA" job list >/dev/null 2>&1; }
+
 mkdir -p "$DATA_DIR"
-if ! curl -fsS "http://$ADDR/health" >/dev/null 2>&1; then
+if ! serving; then
 	echo "Starting aurora dev (data in $DATA_DIR, log in $LOG)"
 	nohup "$AURORA" dev -data-dir "$DATA_DIR" -http-addr "$ADDR" >"$LOG" 2>&1 &
 	echo $! >"$DATA_DIR/dev.pid"
 	for _ in $(seq 1 100); do
-		curl -fsS "http://$ADDR/health" >/dev/null 2>&1 && break
+		serving && break
 		sleep 0.2
 	done
-	curl -fsS "http://$ADDR/health" >/dev/null || { echo "aurora dev did not start; see $LOG" >&2; exit 1; }
+	serving || { echo "aurora dev did not start; see $LOG" >&2; exit 1; }
 fi
 
-export AURORA_ADDR="$ADDR"
 if "$AURORA" job status local/www-data/prod/hello -json 2>/dev/null | grep -q '"status": "RUNNING"'; then
 	echo "local/www-data/prod/hello is already running."
 else
