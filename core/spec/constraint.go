@@ -21,6 +21,9 @@ type Constraint struct {
 // name.
 func ParseConstraint(name, value string) (Constraint, error) {
 	c := Constraint{Name: name}
+	if strings.TrimSpace(value) == "" {
+		return c, fmt.Errorf("must not be empty: use values such as \"a,b\", a negation such as \"!a\", or \"limit:N\"")
+	}
 	if rest, ok := strings.CutPrefix(value, "limit:"); ok {
 		n, err := strconv.Atoi(rest)
 		if err != nil || n < 1 {
