@@ -28,7 +28,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	aurora = filepath.Join(dir, "aurora")
-	build := exec.Command("go", "build", "-o", aurora, "github.com/aurora-go/aurora/cmd/aurora")
+	args := []string{"build", "-o", aurora}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "github.com/aurora-go/aurora/cmd/aurora")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building aurora:", err)

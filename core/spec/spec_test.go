@@ -1,0 +1,118 @@
+package spec
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseClusterKey(t *testing.T) {
+	cases := []struct {
+		in      string
+		want    ClusterKey
+		wantErr string
+	}{
+		{in: "local/www-data/prod/hello", want: ClusterKey{Cluster: "local", JobKey: JobKey{Role: "www-data", Environment: "prod", Name: "hello"}}},
+		{in: "local/www-data/staging12/a.b_c", want: ClusterKey{Cluster: "local", JobKey: JobKey{Role: "www-data", Environment: "staging12", Name: "a.b_c"}}},
+		{in: "local/www-data/prod", wantErr: "CLUSTER/ROLE/ENV/NAME"},
+		{in: "local//prod/hello", wantErr: "empty part"},
+		{in: "local/www-data/prd/hello", wantErr: "not an Aurora environment"},
+		{in: "local/www data/prod/hello", wantErr: "may contain only"},
+	}
+	for _, c := range cases {
+		got, err := ParseClusterKey(c.in)
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("ParseClusterKey(%q) error = %v, want it to contain %q", c.in, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("ParseClusterKey(%q) = %+v, %v; want %+v", c.in, got, err, c.want)
+		}
+	}
+}
+
+func TestParseConstraint(t *testing.T) {
+	cases := []struct {
+		name, value string
+		want        Constraint
+		wantErr     bool
+	}{
+		{"host", "limit:1", Constraint{Name: "host", Limit: 1}, false},
+		{"zone", "us-east-1a,us-east-1b", Constraint{Name: "zone", Values: []string{"us-east-1a", "us-east-1b"}}, false},
+		{"os", "!windows", Constraint{Name: "os", Values: []string{"windows"}, Negated: true}, false},
+		{"dedicated", "db_team/redis", Constraint{Name: "dedicated", Values: []string{"db_team/redis"}}, false},
+		{"host", "limit:0", Constraint{}, true},
+		{"host", "limit:x", Constraint{}, true},
+		{"zone", "a,,b", Constraint{}, true},
+		{"zone", " ", Constraint{}, true},
+	}
+	for _, c := range cases {
+		got, err := ParseConstraint(c.name, c.value)
+		if (err != nil) != c.wantErr {
+			t.Errorf("ParseConstraint(%q, %q) error = %v, want error %t", c.name, c.value, err, c.wantErr)
+			continue
+		}
+		if !c.wantErr && !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ParseConstraint(%q, %q) = %+v, want %+v", c.name, c.value, got, c.want)
+		}
+	}
+}
+
+func validJob() *Job {
+	j := &Job{
+		Cluster: "local", Key: JobKey{Role: "www-data", Environment: "prod", Name: "hello"}, Instances: 1,
+		Task: Task{
+			Resources: Resources{CPU: 0.5, RAM: 128 * MiB, Disk: 128 * MiB},
+			Processes: []Process{{Name: "hello", Cmdline: "echo hello"}},
+		},
+	}
+	j.ApplyDefaults()
+	return j
+}
+
+func TestApplyDefaults(t *testing.T) {
+	j := validJob()
+	if j.Tier != "preferred" || j.MaxTaskFailures != 1 || j.Task.Name != "hello" || j.Task.MaxFailures != 1 ||
+		j.Task.FinalizationWait.D() != 30*time.Second || j.Task.Processes[0].MaxFailures != 1 ||
+		j.Task.Processes[0].MinDuration.D() != 5*time.Second {
+		t.Fatalf("defaults not applied as Aurora's: %+v", j)
+	}
+}
+
+func TestValidateNamesEveryFailure(t *testing.T) {
+	j := validJob()
+	j.Instances = 0
+	j.Tier = "gold"
+	j.Task.Resources.CPU = 0
+	j.Task.Processes = append(j.Task.Processes, Process{Name: "hello", Cmdline: ""}, Process{Name: "b", Cmdline: "x", After: []string{"nope"}})
+	j.Constraints = map[string]string{"host": "limit:zero"}
+	var paths []string
+	for _, e := range j.Validate() {
+		paths = append(paths, e.Path)
+	}
+	want := []string{"instances", "tier", "constraints.host", "task.resources.cpu", "task.process[hello]", "task.process[hello].cmdline", "task.process[b].after"}
+	if !reflect.DeepEqual(paths, want) {
+		t.Fatalf("failure paths = %v, want %v", paths, want)
+	}
+	if errs := validJob().Validate(); len(errs) != 0 {
+		t.Fatalf("a valid job fails validation: %v", errs)
+	}
+}
+
+func TestDurationJSON(t *testing.T) {
+	var d Duration
+	if err := json.Unmarshal([]byte(`"1m30s"`), &d); err != nil || d.D() != 90*time.Second {
+		t.Fatalf("unmarshal \"1m30s\" = %v, %v", d, err)
+	}
+	b, _ := json.Marshal(Duration(5 * time.Second))
+	if string(b) != `"5s"` {
+		t.Fatalf("marshal 5s = %s", b)
+	}
+	if err := json.Unmarshal([]byte(`"5 parsecs"`), &d); err == nil {
+		t.Fatal("a bad duration must not parse")
+	}
+}
