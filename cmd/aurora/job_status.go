@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/aurora-go/aurora/core/api"
 )
@@ -114,7 +113,7 @@ func latestPerInstance(tasks []api.TaskStatus) []api.TaskStatus {
 	latest := map[int]api.TaskStatus{}
 	for _, t := range tasks {
 		cur, ok := latest[t.Instance]
-		if !ok || created(cur).Before(created(t)) {
+		if !ok || cur.Created().Before(t.Created()) {
 			latest[t.Instance] = t
 		}
 	}
@@ -124,12 +123,4 @@ func latestPerInstance(tasks []api.TaskStatus) []api.TaskStatus {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Instance < out[j].Instance })
 	return out
-}
-
-// created is when a task was created: its first event.
-func created(t api.TaskStatus) time.Time {
-	if len(t.Events) == 0 {
-		return time.Time{}
-	}
-	return t.Events[0].Time
 }

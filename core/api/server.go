@@ -153,7 +153,7 @@ func (s *Server) jobStatus(w http.ResponseWriter, r *http.Request) {
 		if a.Instance != b.Instance {
 			return a.Instance < b.Instance
 		}
-		return a.LastEvent().Time.Before(b.LastEvent().Time)
+		return a.Created().Before(b.Created())
 	})
 	writeJSON(w, http.StatusOK, st)
 }

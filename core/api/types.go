@@ -17,9 +17,10 @@ type CreateJobResponse struct {
 }
 
 // KillRequest is the body of POST /v1/jobs/{role}/{env}/{name}/kill.
-// Instances nil kills the whole job.
+// Instances nil (absent or null) kills the whole job; an empty list kills
+// nothing, so it is sent as [] rather than omitted.
 type KillRequest struct {
-	Instances []int  `json:"instances,omitempty"`
+	Instances []int  `json:"instances"`
 	Message   string `json:"message,omitempty"`
 }
 
@@ -38,7 +39,8 @@ type JobSummary struct {
 }
 
 // JobStatus is GET /v1/jobs/{role}/{env}/{name}: the job's configuration
-// (nil once killed) and every task the scheduler still holds.
+// (nil once killed) and every task the scheduler still holds, ordered by
+// instance and, within an instance, oldest first.
 type JobStatus struct {
 	Key   string       `json:"key"`
 	Job   *spec.Job    `json:"job,omitempty"`

@@ -62,6 +62,14 @@ func (t *Task) EverIn(s taskstate.Status) bool {
 	return false
 }
 
+// Created is when the task was created: the time of its first event.
+func (t *Task) Created() time.Time {
+	if len(t.Events) == 0 {
+		return time.Time{}
+	}
+	return t.Events[0].Time
+}
+
 // LastEvent is the newest event, or a zero Event.
 func (t *Task) LastEvent() Event {
 	if len(t.Events) == 0 {
