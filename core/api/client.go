@@ -20,11 +20,15 @@ type Client struct {
 	// Addr is the scheduler's base URL, such as http://127.0.0.1:8081.
 	Addr string
 	HTTP *http.Client
+	// ElectionWait is how long a request retries while the scheduler
+	// answers 503 (no leader yet, as during a failover). A 503 means the
+	// request was not carried out, so retrying a write is safe.
+	ElectionWait time.Duration
 }
 
 // NewClient returns a client for addr.
 func NewClient(addr string) *Client {
-	return &Client{Addr: strings.TrimRight(addr, "/"), HTTP: &http.Client{Timeout: 30 * time.Second}}
+	return &Client{Addr: strings.TrimRight(addr, "/"), HTTP: &http.Client{Timeout: 30 * time.Second}, ElectionWait: 30 * time.Second}
 }
 
 // APIError is a non-2xx answer.
@@ -41,19 +45,43 @@ func (e *APIError) Error() string {
 var ErrUnreachable = errors.New("scheduler unreachable")
 
 func (c *Client) do(ctx context.Context, method, path string, in, out interface{}) error {
-	var body io.Reader
+	var body []byte
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		body = bytes.NewReader(b)
+		body = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.Addr+path, body)
+	deadline := time.Now().Add(c.ElectionWait)
+	wait := 100 * time.Millisecond
+	for {
+		err := c.once(ctx, method, path, body, out)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != http.StatusServiceUnavailable || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		if wait *= 2; wait > 2*time.Second {
+			wait = 2 * time.Second
+		}
+	}
+}
+
+func (c *Client) once(ctx context.Context, method, path string, body []byte, out interface{}) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Addr+path, rd)
 	if err != nil {
 		return err
 	}
-	if in != nil {
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.HTTP.Do(req)

@@ -28,11 +28,20 @@ type Config struct {
 	BindAddr string
 	// NodeID names this replica; it must be stable across restarts.
 	NodeID string
-	// Bootstrap makes a brand-new node form a cluster of one.
+	// Bootstrap makes a brand-new node form a cluster from Peers (or of
+	// itself alone when Peers is empty). Every replica of a new cluster is
+	// given the same list, so they bootstrap the same configuration.
 	Bootstrap bool
-	Logger    hclog.Logger
+	// Peers lists every voter, this node included.
+	Peers  []Peer
+	Logger hclog.Logger
 	// ApplyTimeout bounds how long Apply waits to enqueue a command.
 	ApplyTimeout time.Duration
+}
+
+// Peer is a voter: its node id and raft address.
+type Peer struct {
+	ID, Addr string
 }
 
 // Node is one replica of the log.
@@ -41,8 +50,13 @@ type Node struct {
 	transport *raft.NetworkTransport
 	closeLog  func()
 	store     *state.Store
-	logger    hclog.Logger
-	timeout   time.Duration
+	id        string
+	dataDir   string
+	// startIndex is the last log index on disk at Open; the store is
+	// current once raft has applied it.
+	startIndex uint64
+	logger     hclog.Logger
+	timeout    time.Duration
 }
 
 // Open starts a node over the data directory, replaying any log and
@@ -111,6 +125,12 @@ func Open(cfg Config, store *state.Store) (*Node, error) {
 		}
 		if !existing {
 			conf := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: transport.LocalAddr()}}}
+			if len(cfg.Peers) > 0 {
+				conf.Servers = nil
+				for _, p := range cfg.Peers {
+					conf.Servers = append(conf.Servers, raft.Server{ID: raft.ServerID(p.ID), Address: raft.ServerAddress(p.Addr)})
+				}
+			}
 			if err := raft.BootstrapCluster(rc, w, w, snaps, transport, conf); err != nil {
 				transport.Close()
 				closeLog()
@@ -124,11 +144,17 @@ func Open(cfg Config, store *state.Store) (*Node, error) {
 		closeLog()
 		return nil, fmt.Errorf("start raft: %w", err)
 	}
+	startIndex, err := w.LastIndex()
+	if err != nil {
+		r.Shutdown()
+		closeLog()
+		return nil, fmt.Errorf("read the log's last index: %w", err)
+	}
 	timeout := cfg.ApplyTimeout
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
-	return &Node{raft: r, transport: transport, closeLog: closeLog, store: store, logger: logger, timeout: timeout}, nil
+	return &Node{raft: r, transport: transport, closeLog: closeLog, store: store, id: cfg.NodeID, dataDir: cfg.DataDir, startIndex: startIndex, logger: logger, timeout: timeout}, nil
 }
 
 // Apply commits a command and waits until the FSM has applied it. The
@@ -160,11 +186,28 @@ func (n *Node) Apply(ctx context.Context, cmd state.Command) error {
 	return nil
 }
 
+// Replayed reports whether the store holds at least everything the log
+// held on disk when the node opened, so reads no longer show an older
+// state than before a restart.
+func (n *Node) Replayed() bool { return n.raft.AppliedIndex() >= n.startIndex }
+
 // IsLeader reports whether this node leads now.
 func (n *Node) IsLeader() bool { return n.raft.State() == raft.Leader }
 
-// LeaderCh delivers true on gaining and false on losing leadership.
+// Leader returns the current leader's node id and raft address, or empty
+// strings when there is none.
+func (n *Node) Leader() (id, addr string) {
+	a, i := n.raft.LeaderWithID()
+	return string(i), string(a)
+}
+
+// LeaderCh delivers true on gaining and false on losing leadership. Only
+// the newest change is kept: two trues in a row mean leadership was lost
+// and regained in between.
 func (n *Node) LeaderCh() <-chan bool { return n.raft.LeaderCh() }
+
+// Stats returns raft's counters (state, term, indexes) for /vars.
+func (n *Node) Stats() map[string]string { return n.raft.Stats() }
 
 // WaitLeader blocks until this node is the leader and has applied every
 // entry of earlier terms (a barrier), so its store is current.

@@ -2,27 +2,15 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/aurora-go/aurora/sdk"
-
-	"github.com/aurora-go/aurora/core/api"
-	"github.com/aurora-go/aurora/core/mesos"
 	"github.com/aurora-go/aurora/core/mesoslite"
-	"github.com/aurora-go/aurora/core/pluginhost"
-	"github.com/aurora-go/aurora/core/raftlog"
-	"github.com/aurora-go/aurora/core/scheduling"
-	"github.com/aurora-go/aurora/core/state"
 )
 
 // DevConfig configures `aurora dev`.
@@ -35,50 +23,19 @@ type DevConfig struct {
 	Ready func(apiURL, masterURL string)
 }
 
-// RunDev runs a one-node scheduler, the embedded Mesos master and agents
-// and the built-in plugins until ctx ends, then shuts everything down:
-// executors and their tasks are stopped, and the log is closed.
-func RunDev(ctx context.Context, cfg DevConfig) error {
-	logger := cfg.Logger
+// RunDev runs the embedded Mesos master and agents and a one-node
+// scheduler replica on top of them until ctx ends, then shuts everything
+// down: executors and their tasks are stopped, and the log is closed.
+func RunDev(ctx context.Context, dc DevConfig) error {
+	logger := dc.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	if cfg.Agents < 1 {
-		return fmt.Errorf("-agents must be at least 1, not %d", cfg.Agents)
+	if dc.Agents < 1 {
+		return fmt.Errorf("-agents must be at least 1, not %d", dc.Agents)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find the aurora binary: %w", err)
-	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s (is another `aurora dev` running? use -http-addr): %w", cfg.HTTPAddr, err)
-	}
-	defer ln.Close()
-
-	store, err := state.NewStore()
-	if err != nil {
-		return err
-	}
-	node, err := raftlog.Open(raftlog.Config{
-		DataDir: filepath.Join(cfg.DataDir, "raft"), NodeID: "dev", Bootstrap: true, Logger: logger,
-	}, store)
-	if err != nil {
-		return err
-	}
-	defer node.Shutdown()
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = node.WaitLeader(wctx)
-	cancel()
-	if err != nil {
-		return err
-	}
-
 	cluster, err := mesoslite.New(mesoslite.Config{
-		Agents: devAgents(cfg.Agents), WorkDir: filepath.Join(cfg.DataDir, "mesos"), Logger: logger.Named("mesoslite"),
+		Agents: DevAgents(dc.Agents), WorkDir: filepath.Join(dc.DataDir, "mesos"), Logger: logger.Named("mesoslite"),
 	})
 	if err != nil {
 		return err
@@ -93,75 +50,28 @@ func RunDev(ctx context.Context, cfg DevConfig) error {
 			logger.Error("embedded Mesos shutdown", "error", err)
 		}
 	}()
-
-	plugins := pluginhost.New(logger.Named("plugins"))
-	defer plugins.Shutdown()
-	limitSpec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, "limit")
-	if err != nil {
+	cfg := &Config{
+		DataDir: dc.DataDir, HTTPAddr: dc.HTTPAddr,
+		Raft:  RaftConfig{NodeID: "dev", Bind: "127.0.0.1:0"},
+		Mesos: MesosConfig{Master: cluster.MasterURL()},
+	}
+	if err := cfg.finish(dc.DataDir); err != nil {
 		return err
 	}
-	constraint, err := plugins.Constraint(ctx, limitSpec)
-	if err != nil {
-		return fmt.Errorf("start constraint plugin: %w", err)
+	srv := New(cfg, logger)
+	srv.Ready = func(apiURL string) {
+		logger.Info("aurora dev is up", "api", apiURL, "master", cluster.MasterURL(), "data_dir", dc.DataDir, "agents", dc.Agents)
+		if dc.Ready != nil {
+			dc.Ready(apiURL, cluster.MasterURL())
+		}
 	}
-
-	hostname, _ := os.Hostname()
-	apiURL := "http://" + ln.Addr().String()
-	driver := mesos.New(mesos.Config{
-		MasterURL: cluster.MasterURL(), User: currentUser(), Hostname: hostname, WebUIURL: apiURL,
-		FailoverTimeout: 21 * 24 * time.Hour,
-		FrameworkID:     func() string { id, _ := store.Meta(state.MetaFrameworkID); return id },
-		Logger:          logger,
-	})
-	sched := scheduling.New(scheduling.Config{
-		Executor: scheduling.ExecutorConfig{Command: shellQuote(exe) + " executor"},
-		Hostname: hostname,
-	}, node, store, driver, constraint, logger)
-
-	srv := &http.Server{
-		Handler:           api.NewServer(sched, store, node.IsLeader, scheduling.ErrNoSuchJob, logger),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	var wg sync.WaitGroup
-	errc := make(chan error, 3)
-	run := func(name string, f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("%s: %w", name, err)
-			}
-		}()
-	}
-	run("scheduler", func() error { return sched.Run(runCtx) })
-	run("mesos driver", func() error { return driver.Run(runCtx, sched) })
-	run("api", func() error { return srv.Serve(ln) })
-	logger.Info("aurora dev is up", "api", apiURL, "master", cluster.MasterURL(), "data_dir", cfg.DataDir, "agents", cfg.Agents)
-	if cfg.Ready != nil {
-		cfg.Ready(apiURL, cluster.MasterURL())
-	}
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-		logger.Info("shutting down")
-	case runErr = <-errc:
-		logger.Error("a component failed; shutting down", "error", runErr)
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	_ = srv.Shutdown(sctx)
-	cancel()
-	stop()
-	wg.Wait()
-	return runErr
+	return srv.Run(ctx)
 }
 
-// devAgents describes n agents on this machine. One agent offers the
+// DevAgents describes n agents on this machine. One agent offers the
 // machine as it is; several get their own hostnames, host and rack
 // attributes and disjoint port ranges.
-func devAgents(n int) []mesoslite.AgentConfig {
+func DevAgents(n int) []mesoslite.AgentConfig {
 	base := mesoslite.DefaultAgent()
 	if n == 1 {
 		return []mesoslite.AgentConfig{base}

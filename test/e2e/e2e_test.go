@@ -42,8 +42,8 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 	const key = "local/www-data/prod/hello"
 
 	start := time.Now()
-	dev.mustRun("job", "run", "../../examples/hello.hcl")
-	st := dev.status(key)
+	dev.mustRun(t, "job", "run", "../../examples/hello.hcl")
+	st := dev.status(t, key)
 	first := latest(st, 0)
 	if first.Status != "RUNNING" || first.Host == "" || first.ID == "" || first.Sandbox == "" {
 		t.Fatalf("instance 0 after job run = %+v, want RUNNING with host, task id and sandbox", first)
@@ -61,7 +61,7 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 	}
 	dev = startDev(t, dataDir, addr)
 	waitFor(t, 30*time.Second, "instance 0 running again after restart", func() bool {
-		return latest(dev.status(key), 0).Status == "RUNNING"
+		return latest(dev.status(t, key), 0).Status == "RUNNING"
 	})
 	waitFor(t, 10*time.Second, "exactly one copy of the task", func() bool {
 		return len(processesUnder(dataDir, "hello world")) == 1
@@ -71,7 +71,7 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 		t.Fatalf("%d copies of the task are running after restart, want 1", n)
 	}
 	running := 0
-	for _, x := range dev.status(key).Tasks {
+	for _, x := range dev.status(t, key).Tasks {
 		if x.Status == "RUNNING" {
 			running++
 		}
@@ -81,13 +81,13 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 	}
 
 	// Kill: KILLED, and no process left.
-	dev.mustRun("job", "kill", key)
-	for _, x := range dev.status(key).Tasks {
+	dev.mustRun(t, "job", "kill", key)
+	for _, x := range dev.status(t, key).Tasks {
 		if x.Status == "RUNNING" || x.Status == "KILLING" {
 			t.Fatalf("task %s is %s after job kill returned", x.ID, x.Status)
 		}
 	}
-	if last := latest(dev.status(key), 0); last.Status != "KILLED" {
+	if last := latest(dev.status(t, key), 0); last.Status != "KILLED" {
 		t.Fatalf("newest task after kill is %s, want KILLED", last.Status)
 	}
 	waitFor(t, 10*time.Second, "no task process left after kill", func() bool {
@@ -112,16 +112,16 @@ func TestSchedulerBehaviour(t *testing.T) {
 		if !strings.Contains(stderr, bad+":5:") {
 			t.Fatalf("error does not name %s:5:COL:\n%s", bad, stderr)
 		}
-		if out := dev.mustRun("job", "list"); strings.TrimSpace(out) != "" {
+		if out := dev.mustRun(t, "job", "list"); strings.TrimSpace(out) != "" {
 			t.Fatalf("a malformed job created something: %q", out)
 		}
 	})
 
 	t.Run("a failing service process is replaced", func(t *testing.T) {
 		job := writeJob(t, "flaky", true, 1, "sleep 2; exit 3 # flaky-marker")
-		dev.mustRun("job", "run", "-detach", job)
+		dev.mustRun(t, "job", "run", "-detach", job)
 		waitFor(t, 60*time.Second, "a FAILED task and a replacement RUNNING", func() bool {
-			st := dev.status("local/www-data/prod/flaky")
+			st := dev.status(t, "local/www-data/prod/flaky")
 			failed := map[string]bool{}
 			for _, x := range st.Tasks {
 				if x.Status == "FAILED" {
@@ -135,7 +135,7 @@ func TestSchedulerBehaviour(t *testing.T) {
 			}
 			return false
 		})
-		dev.mustRun("job", "kill", "local/www-data/prod/flaky")
+		dev.mustRun(t, "job", "kill", "local/www-data/prod/flaky")
 	})
 
 	t.Run("kill -9 of the constraint plugin does not stop scheduling", func(t *testing.T) {
@@ -147,8 +147,8 @@ func TestSchedulerBehaviour(t *testing.T) {
 			t.Fatal(err)
 		}
 		job := writeJob(t, "after-crash", true, 2, "while true; do echo alive; sleep 5; done # after-crash-marker")
-		dev.mustRun("job", "run", "-wait-timeout", "60s", job)
-		st := dev.status("local/www-data/prod/after-crash")
+		dev.mustRun(t, "job", "run", "-wait-timeout", "60s", job)
+		st := dev.status(t, "local/www-data/prod/after-crash")
 		for i := 0; i < 2; i++ {
 			if s := latest(st, i).Status; s != "RUNNING" {
 				t.Fatalf("instance %d is %s after the plugin crash, want RUNNING", i, s)
@@ -158,7 +158,7 @@ func TestSchedulerBehaviour(t *testing.T) {
 		if len(again) != 1 || again[0] == plugins[0] {
 			t.Fatalf("constraint plugin was not restarted: before %v, after %v", plugins, again)
 		}
-		dev.mustRun("job", "kill", "local/www-data/prod/after-crash")
+		dev.mustRun(t, "job", "kill", "local/www-data/prod/after-crash")
 		waitFor(t, 10*time.Second, "after-crash processes gone", func() bool {
 			return len(processesUnder(dataDir, "after-crash-marker")) == 0
 		})

@@ -118,12 +118,12 @@ func (d *devServer) run(args ...string) (stdout, stderr string, code int) {
 	return out.String(), errb.String(), code
 }
 
-// mustRun runs the CLI and fails the test on a non-zero exit.
-func (d *devServer) mustRun(args ...string) string {
-	d.t.Helper()
+// mustRun runs the CLI and fails t on a non-zero exit.
+func (d *devServer) mustRun(t *testing.T, args ...string) string {
+	t.Helper()
 	out, errOut, code := d.run(args...)
 	if code != 0 {
-		d.t.Fatalf("aurora %s: exit %d\nstdout: %s\nstderr: %s\ndev log:\n%s", strings.Join(args, " "), code, out, errOut, tail(d.log.String(), 4000))
+		t.Fatalf("aurora %s: exit %d\nstdout: %s\nstderr: %s\ndev log:\n%s", strings.Join(args, " "), code, out, errOut, tail(d.log.String(), 4000))
 	}
 	return out
 }
@@ -142,12 +142,12 @@ type jobStatus struct {
 	Tasks []task          `json:"tasks"`
 }
 
-func (d *devServer) status(key string) jobStatus {
-	d.t.Helper()
+func (d *devServer) status(t *testing.T, key string) jobStatus {
+	t.Helper()
 	var st jobStatus
-	out := d.mustRun("job", "status", key, "-json")
+	out := d.mustRun(t, "job", "status", key, "-json")
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
-		d.t.Fatalf("status -json is not JSON: %v\n%s", err, out)
+		t.Fatalf("status -json is not JSON: %v\n%s", err, out)
 	}
 	return st
 }

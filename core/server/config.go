@@ -1,0 +1,226 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclsimple"
+)
+
+// Config is a scheduler replica's configuration, read from HCL by
+// LoadConfig (see examples/scheduler.hcl).
+type Config struct {
+	// DataDir holds the raft log, snapshots, backups and plugin store.
+	DataDir string `hcl:"data_dir"`
+	// HTTPAddr is where the API listens.
+	HTTPAddr string `hcl:"http_addr,optional"`
+	// AdvertiseHTTP is the API address other replicas and clients use
+	// (host:port); it defaults to HTTPAddr.
+	AdvertiseHTTP string `hcl:"advertise_http,optional"`
+	// Cluster is the name clients use for this cluster.
+	Cluster string `hcl:"cluster,optional"`
+
+	Raft      RaftConfig       `hcl:"raft,block"`
+	ZooKeeper *ZooKeeperConfig `hcl:"zookeeper,block"`
+	Mesos     MesosConfig      `hcl:"mesos,block"`
+	Executor  *ExecutorConfig  `hcl:"executor,block"`
+	Backup    *BackupConfig    `hcl:"backup,block"`
+}
+
+// RaftConfig configures the replicated log.
+type RaftConfig struct {
+	// NodeID names this replica; it must be stable.
+	NodeID string `hcl:"node_id"`
+	// Bind is the raft transport address (host:port).
+	Bind string `hcl:"bind"`
+	// Peers lists every replica, this one included, as ID=host:port. A
+	// brand-new cluster bootstraps from this list.
+	Peers []string `hcl:"peers,optional"`
+	// ApplyTimeout bounds a log write ("10s").
+	ApplyTimeout string `hcl:"apply_timeout,optional"`
+}
+
+// ZooKeeperConfig says where the leader announces itself.
+type ZooKeeperConfig struct {
+	Servers []string `hcl:"servers"`
+	// ServersetPath is the znode under which the leader publishes an
+	// Aurora serverset member (clients read it through clusters.json's
+	// scheduler_zk_path).
+	ServersetPath  string `hcl:"serverset_path,optional"`
+	SessionTimeout string `hcl:"session_timeout,optional"`
+}
+
+// MesosConfig says which master to subscribe to.
+type MesosConfig struct {
+	// Master is the master's URL (http://host:5050).
+	Master          string `hcl:"master"`
+	FrameworkName   string `hcl:"framework_name,optional"`
+	User            string `hcl:"user,optional"`
+	FailoverTimeout string `hcl:"failover_timeout,optional"`
+}
+
+// ExecutorConfig says how agents start the executor.
+type ExecutorConfig struct {
+	// Command is the shell command an agent runs to start `aurora executor`;
+	// the default is this binary's path.
+	Command string  `hcl:"command,optional"`
+	CPUs    float64 `hcl:"cpus,optional"`
+	MemMB   float64 `hcl:"mem_mb,optional"`
+}
+
+// BackupConfig schedules backups.
+type BackupConfig struct {
+	Dir      string `hcl:"dir,optional"`
+	Interval string `hcl:"interval,optional"`
+	Keep     int    `hcl:"keep,optional"`
+}
+
+// Defaults.
+const (
+	DefaultHTTPAddr        = "127.0.0.1:8081"
+	DefaultServersetPath   = "/aurora/scheduler"
+	DefaultBackupInterval  = time.Hour
+	DefaultBackupsKept     = 48
+	DefaultFailoverTimeout = 21 * 24 * time.Hour
+)
+
+// LoadConfig reads an HCL server configuration. Errors name file:line:col.
+func LoadConfig(path string) (*Config, error) {
+	var c Config
+	if err := hclsimple.DecodeFile(path, nil, &c); err != nil {
+		return nil, err
+	}
+	if err := c.finish(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+// finish applies defaults and checks the configuration.
+func (c *Config) finish(base string) error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir is required"))
+	} else if !filepath.IsAbs(c.DataDir) {
+		c.DataDir = filepath.Join(base, c.DataDir)
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = DefaultHTTPAddr
+	}
+	if c.AdvertiseHTTP == "" {
+		c.AdvertiseHTTP = c.HTTPAddr
+	}
+	if c.Cluster == "" {
+		c.Cluster = "local"
+	}
+	if c.Raft.NodeID == "" {
+		errs = append(errs, errors.New("raft.node_id is required"))
+	}
+	if _, _, err := net.SplitHostPort(c.Raft.Bind); err != nil {
+		errs = append(errs, fmt.Errorf("raft.bind %q must be host:port", c.Raft.Bind))
+	}
+	if _, err := c.Raft.peers(); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseDuration("raft.apply_timeout", c.Raft.ApplyTimeout, 10*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ZooKeeper != nil {
+		if len(c.ZooKeeper.Servers) == 0 {
+			errs = append(errs, errors.New("zookeeper.servers must list at least one host:port"))
+		}
+		if c.ZooKeeper.ServersetPath == "" {
+			c.ZooKeeper.ServersetPath = DefaultServersetPath
+		}
+		if _, err := parseDuration("zookeeper.session_timeout", c.ZooKeeper.SessionTimeout, 10*time.Second); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.Mesos.Master == "" {
+		errs = append(errs, errors.New("mesos.master is required"))
+	} else if !strings.HasPrefix(c.Mesos.Master, "http://") && !strings.HasPrefix(c.Mesos.Master, "https://") {
+		errs = append(errs, fmt.Errorf("mesos.master %q must be an http(s) URL of the master", c.Mesos.Master))
+	}
+	if _, err := parseDuration("mesos.failover_timeout", c.Mesos.FailoverTimeout, DefaultFailoverTimeout); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Backup == nil {
+		c.Backup = &BackupConfig{}
+	}
+	if c.Backup.Dir == "" && c.DataDir != "" {
+		c.Backup.Dir = filepath.Join(c.DataDir, "backups")
+	}
+	if c.Backup.Keep == 0 {
+		c.Backup.Keep = DefaultBackupsKept
+	}
+	if _, err := parseDuration("backup.interval", c.Backup.Interval, DefaultBackupInterval); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Executor == nil {
+		c.Executor = &ExecutorConfig{}
+	}
+	return errors.Join(errs...)
+}
+
+// Peer is one raft replica.
+type Peer struct {
+	ID, Addr string
+}
+
+// peers parses the peer list; an empty list means this replica alone.
+func (r RaftConfig) peers() ([]Peer, error) {
+	if len(r.Peers) == 0 {
+		return []Peer{{ID: r.NodeID, Addr: r.Bind}}, nil
+	}
+	var out []Peer
+	self := false
+	for _, p := range r.Peers {
+		id, addr, ok := strings.Cut(p, "=")
+		if !ok || id == "" {
+			return nil, fmt.Errorf("raft.peers entry %q must be ID=host:port", p)
+		}
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return nil, fmt.Errorf("raft.peers entry %q: %w", p, err)
+		}
+		self = self || id == r.NodeID
+		out = append(out, Peer{ID: id, Addr: addr})
+	}
+	if !self {
+		return nil, fmt.Errorf("raft.peers must include this replica (%s)", r.NodeID)
+	}
+	return out, nil
+}
+
+func parseDuration(field, s string, def time.Duration) (time.Duration, error) {
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s %q must be a positive duration such as \"10s\"", field, s)
+	}
+	return d, nil
+}
+
+// mustDuration is parseDuration for values finish has already checked.
+func mustDuration(s string, def time.Duration) time.Duration {
+	d, _ := parseDuration("", s, def)
+	return d
+}
+
+// executorCommand is the command agents run for the executor.
+func (c *Config) executorCommand() (string, error) {
+	if c.Executor.Command != "" {
+		return c.Executor.Command, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the aurora binary: %w", err)
+	}
+	return shellQuote(exe) + " executor", nil
+}

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+
+	"github.com/aurora-go/aurora/core/spec"
+)
+
+// forwardWrites sends API writes that reach a follower to the leader, so
+// clients may talk to any replica. Reads are served locally once the
+// replica has replayed its log.
+func (s *Server) forwardWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.node.Replayed() {
+			http.Error(w, `{"error": "this scheduler is still replaying its log; retry in a few seconds"}`, http.StatusServiceUnavailable)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || s.node.IsLeader() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		target, ok := s.leaderHTTP()
+		if !ok {
+			http.Error(w, `{"error": "no leader is elected yet; retry in a few seconds"}`, http.StatusServiceUnavailable)
+			return
+		}
+		proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+		proxy.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
+			s.logger.Warn("forwarding to the leader failed", "leader", target, "error", err)
+			http.Error(w, `{"error": "the leader at `+target+` did not answer; retry"}`, http.StatusBadGateway)
+		}
+		r.Header.Set("X-Aurora-Forwarded-By", s.cfg.Raft.NodeID)
+		proxy.ServeHTTP(w, r)
+	})
+}
+
+// leaderHTTP is the API address of the current raft leader, if the leader
+// has recorded it in the log.
+func (s *Server) leaderHTTP() (string, bool) {
+	id, _ := s.node.Leader()
+	if id == "" {
+		return "", false
+	}
+	recorded, _ := s.store.Meta(metaLeaderID)
+	addr, _ := s.store.Meta(metaLeaderHTTP)
+	if recorded != id || addr == "" {
+		return "", false // the new leader has not recorded itself yet
+	}
+	return addr, true
+}
+
+func (l leaderScheduler) CreateJob(ctx context.Context, job *spec.Job) ([]string, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return nil, err
+	}
+	return sc.CreateJob(ctx, job)
+}
+
+func (l leaderScheduler) KillTasks(ctx context.Context, key string, instances []int, message string) ([]string, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return nil, err
+	}
+	return sc.KillTasks(ctx, key, instances, message)
+}
+
+func (l leaderScheduler) PendingReason(taskID string) string {
+	if sc := l.s.scheduler(); sc != nil {
+		return sc.PendingReason(taskID)
+	}
+	return ""
+}

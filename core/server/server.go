@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aurora-go/aurora/sdk"
+
+	"github.com/aurora-go/aurora/core/api"
+	"github.com/aurora-go/aurora/core/pluginhost"
+	"github.com/aurora-go/aurora/core/raftlog"
+	"github.com/aurora-go/aurora/core/scheduling"
+	"github.com/aurora-go/aurora/core/state"
+)
+
+// Server is one scheduler replica. Every replica holds the replicated log
+// and serves reads; only the raft leader subscribes to Mesos, schedules,
+// and accepts writes (followers forward them to it).
+type Server struct {
+	cfg     *Config
+	logger  hclog.Logger
+	store   *state.Store
+	node    *raftlog.Node
+	plugins *pluginhost.Host
+	backups *raftlog.Backups
+	metrics *metrics
+
+	constraint *pluginhost.ConstraintClient
+
+	// leading is the scheduler while this replica leads, nil otherwise.
+	mu       sync.Mutex
+	leading  *scheduling.Scheduler
+	recovery *state.Store // a staged backup, leader only
+
+	// Ready, if set, is called once the API is serving.
+	Ready func(apiURL string)
+}
+
+// New prepares a replica; Run starts it.
+func New(cfg *Config, logger hclog.Logger) *Server {
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	return &Server{cfg: cfg, logger: logger}
+}
+
+// Run serves until ctx ends, then stops leading, closes the log and the
+// plugins.
+func (s *Server) Run(ctx context.Context) error {
+	if err := os.MkdirAll(s.cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.HTTPAddr, err)
+	}
+	defer ln.Close()
+	if s.cfg.AdvertiseHTTP == DefaultHTTPAddr || s.cfg.AdvertiseHTTP == s.cfg.HTTPAddr {
+		s.cfg.AdvertiseHTTP = ln.Addr().String()
+	}
+
+	if s.store, err = state.NewStore(); err != nil {
+		return err
+	}
+	peers, _ := s.cfg.Raft.peers()
+	var rpeers []raftlog.Peer // none: a cluster of this replica alone
+	if len(s.cfg.Raft.Peers) > 0 {
+		for _, p := range peers {
+			rpeers = append(rpeers, raftlog.Peer{ID: p.ID, Addr: p.Addr})
+		}
+	}
+	s.node, err = raftlog.Open(raftlog.Config{
+		DataDir: filepath.Join(s.cfg.DataDir, "raft"), BindAddr: s.cfg.Raft.Bind, NodeID: s.cfg.Raft.NodeID,
+		Bootstrap: true, Peers: rpeers, Logger: s.logger,
+		ApplyTimeout: mustDuration(s.cfg.Raft.ApplyTimeout, 10*time.Second),
+	}, s.store)
+	if err != nil {
+		return err
+	}
+	defer s.node.Shutdown()
+	s.backups = &raftlog.Backups{Dir: s.cfg.Backup.Dir, Store: s.store, Keep: s.cfg.Backup.Keep}
+
+	s.plugins = pluginhost.New(s.logger.Named("plugins"))
+	defer s.plugins.Shutdown()
+	limitSpec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, "limit")
+	if err != nil {
+		return err
+	}
+	if s.constraint, err = s.plugins.Constraint(ctx, limitSpec); err != nil {
+		return fmt.Errorf("start constraint plugin: %w", err)
+	}
+
+	reg := prometheus.NewRegistry()
+	s.metrics = newMetrics(reg, s)
+	srv := &http.Server{Handler: s.handler(reg), ReadHeaderTimeout: 10 * time.Second}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("api: %w", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		s.leaderLoop(runCtx)
+	}()
+	apiURL := "http://" + s.cfg.AdvertiseHTTP
+	s.logger.Info("scheduler replica up", "node_id", s.cfg.Raft.NodeID, "api", apiURL, "raft", s.cfg.Raft.Bind, "peers", len(peers))
+	if s.Ready != nil {
+		s.Ready(apiURL)
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = srv.Shutdown(sctx)
+	cancel()
+	stop()
+	wg.Wait()
+	return runErr
+}
+
+// scheduler returns the leader's scheduler, or nil on a follower.
+func (s *Server) scheduler() *scheduling.Scheduler {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.leading
+}
+
+// handler is the replica's HTTP surface: the API (writes forwarded to the
+// leader), health, metrics and admin endpoints.
+func (s *Server) handler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	apiServer := api.NewServer(leaderScheduler{s}, s.store, s.node.IsLeader, scheduling.ErrNoSuchJob, s.logger)
+	mux.Handle("/", apiServer)
+	mux.Handle("/v1/", s.forwardWrites(apiServer))
+	s.adminRoutes(mux)
+	mux.Handle("GET /metrics", metricsHandler(reg))
+	mux.HandleFunc("GET /vars", s.metrics.vars(reg))
+	return mux
+}
+
+// leaderScheduler implements api.Scheduler over whichever scheduler leads.
+type leaderScheduler struct{ s *Server }
+
+func (l leaderScheduler) sched() (*scheduling.Scheduler, error) {
+	if sc := l.s.scheduler(); sc != nil {
+		return sc, nil
+	}
+	return nil, raftlog.ErrNotLeader
+}
