@@ -50,7 +50,7 @@ func (c *DevCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 0 {
 		c.Meta.UI.Error("usage: aurora dev [-data-dir DIR] [-http-addr ADDR] [-agents N]; see `aurora dev -h`")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

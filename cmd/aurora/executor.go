@@ -38,7 +38,7 @@ func (c *ExecutorCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 0 {
 		c.Meta.UI.Error("usage: aurora executor [-plugin NAME]")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	log := logger("aurora-executor")
 	spec, err := pluginhost.BuiltinSpec(sdk.KindExecutor, *name)

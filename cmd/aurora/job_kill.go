@@ -44,7 +44,7 @@ func (c *JobKillCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 1 {
 		c.Meta.UI.Error("usage: aurora job kill [options] CLUSTER/ROLE/ENV/NAME[/INSTANCES]; see `aurora job kill -h`")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	key, instances, err := parseInstanceKey(pos[0])
 	if err != nil {

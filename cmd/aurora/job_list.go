@@ -39,7 +39,7 @@ func (c *JobListCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) > 1 {
 		c.Meta.UI.Error("usage: aurora job list [options] [CLUSTER[/ROLE[/ENV[/NAME]]]]; see `aurora job list -h`")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	parts := []string{"local", "*", "*", "*"}
 	if len(pos) == 1 {

@@ -54,7 +54,7 @@ func (c *JobRunCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) < 1 || len(pos) > 2 {
 		c.Meta.UI.Error("usage: aurora job run [options] FILE [CLUSTER/ROLE/ENV/NAME]; see `aurora job run -h`")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	job, code := loadJob(c.Meta, pos[0], arg(pos, 1), vars, varFiles)
 	if job == nil {

@@ -41,7 +41,7 @@ func (c *JobStatusCommand) Run(args []string) int {
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 1 {
 		c.Meta.UI.Error("usage: aurora job status [-json] CLUSTER/ROLE/ENV/NAME; see `aurora job status -h`")
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	key, instances, err := parseInstanceKey(pos[0])
 	if err != nil {

@@ -37,7 +37,16 @@ func run(args []string) int {
 			"plugin":       func() (cli.Command, error) { return &nounCommand{name: "plugin", synopsis: "Work with plugins"}, nil },
 			"plugin serve": func() (cli.Command, error) { return &PluginServeCommand{Meta: meta}, nil },
 			"version":      func() (cli.Command, error) { return &VersionCommand{Meta: meta}, nil },
+			"scheduler":    func() (cli.Command, error) { return &SchedulerCommand{Meta: meta}, nil },
+			"mesoslite":    func() (cli.Command, error) { return &MesosliteCommand{Meta: meta}, nil },
+			"admin": func() (cli.Command, error) {
+				return &nounCommand{name: "admin", synopsis: "Administer a cluster (Aurora's aurora_admin)"}, nil
+			},
 		},
+	}
+	for _, v := range adminVerbs {
+		v := v
+		c.Commands["admin "+v.name] = func() (cli.Command, error) { return &AdminCommand{Meta: meta, verb: v}, nil }
 	}
 	code, err := c.Run()
 	if err != nil {

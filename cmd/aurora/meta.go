@@ -7,22 +7,26 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mitchellh/cli"
 
 	"github.com/aurora-go/aurora/core/api"
+	"github.com/aurora-go/aurora/core/clusters"
 )
 
 // Exit codes, as Aurora's client uses them (reference aurora.md 1.1).
 const (
-	exitOK            = 0
-	exitInvalidConfig = 3
-	exitCommandFailed = 4
-	exitInvalidParam  = 5
-	exitNetworkError  = 7
-	exitTimeout       = 9
-	exitUnknownError  = 20
+	exitOK             = 0
+	exitInvalidConfig  = 3
+	exitCommandFailed  = 4
+	exitInvalidCommand = 5
+	exitInvalidParam   = 6
+	exitNetworkError   = 7
+	exitTimeout        = 9
+	exitAPIError       = 10
+	exitUnknownError   = 20
 )
 
 // DefaultLocalAddr is where `aurora dev` serves its API.
@@ -45,17 +49,28 @@ func (m *Meta) flagSet(name string, withAddr bool) *flag.FlagSet {
 }
 
 // client returns an API client for the cluster: -addr, then AURORA_ADDR,
-// then the built-in cluster "local" (the `aurora dev` address).
+// then the cluster's clusters.json entry (scheduler_uri, or the leader
+// announced in ZooKeeper), then the built-in cluster "local" (the
+// `aurora dev` address).
 func (m *Meta) client(cluster string) (*api.Client, error) {
 	addr := m.addr
 	if addr == "" {
 		addr = os.Getenv("AURORA_ADDR")
 	}
 	if addr == "" {
-		if cluster != "local" {
-			return nil, fmt.Errorf("unknown cluster %q: only the built-in cluster \"local\" is known; set -addr or AURORA_ADDR to reach another scheduler", cluster)
+		all, err := clusters.Load()
+		if err != nil {
+			return nil, err
 		}
-		addr = DefaultLocalAddr
+		if c, ok := all[cluster]; ok {
+			if addr, err = c.SchedulerURL(10 * time.Second); err != nil {
+				return nil, fmt.Errorf("find the scheduler of cluster %s: %w", cluster, err)
+			}
+		} else if cluster == "local" {
+			addr = DefaultLocalAddr
+		} else {
+			return nil, fmt.Errorf("unknown cluster %q: define it in clusters.json (/etc/aurora or ~/.aurora), or set -addr or AURORA_ADDR", cluster)
+		}
 	}
 	if !strings.Contains(addr, "://") {
 		addr = "http://" + addr
@@ -80,10 +95,7 @@ func exitFor(err error) int {
 	}
 	var e *api.APIError
 	if errors.As(err, &e) {
-		if e.Code == 400 || e.Code == 404 || e.Code == 409 {
-			return exitInvalidParam
-		}
-		return exitCommandFailed
+		return exitAPIError
 	}
 	if errors.Is(err, api.ErrUnreachable) {
 		return exitNetworkError

@@ -31,7 +31,7 @@ Example:
 func (c *PluginServeCommand) Run(args []string) int {
 	if len(args) != 1 {
 		c.Meta.UI.Error("usage: aurora plugin serve KIND/NAME; built-in plugins: " + strings.Join(builtin.Names(), ", "))
-		return exitInvalidParam
+		return exitInvalidCommand
 	}
 	if err := builtin.Serve(args[0]); err != nil {
 		c.Meta.UI.Error(err.Error())

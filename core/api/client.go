@@ -131,3 +131,52 @@ func (c *Client) Kill(ctx context.Context, key spec.JobKey, instances []int, mes
 	p := "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name) + "/kill"
 	return &out, c.do(ctx, http.MethodPost, p, KillRequest{Instances: instances, Message: message}, &out)
 }
+
+// Backup asks the leader to write a backup now.
+func (c *Client) Backup(ctx context.Context) (*BackupResponse, error) {
+	var out BackupResponse
+	return &out, c.do(ctx, http.MethodPost, "/v1/admin/backups", nil, &out)
+}
+
+// ListBackups lists the backup ids, oldest first.
+func (c *Client) ListBackups(ctx context.Context) (*BackupList, error) {
+	var out BackupList
+	return &out, c.do(ctx, http.MethodGet, "/v1/admin/backups", nil, &out)
+}
+
+// Snapshot asks the leader to snapshot its log now.
+func (c *Client) Snapshot(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/snapshot", nil, nil)
+}
+
+// StageRecovery loads a backup into the leader's recovery staging area.
+func (c *Client) StageRecovery(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/recovery/stage", StageRecoveryRequest{ID: id}, nil)
+}
+
+// RecoveryTasks lists the active tasks of the staged recovery.
+func (c *Client) RecoveryTasks(ctx context.Context) (*RecoveryTasks, error) {
+	var out RecoveryTasks
+	return &out, c.do(ctx, http.MethodPost, "/v1/admin/recovery/tasks", struct{}{}, &out)
+}
+
+// DeleteRecoveryTasks drops tasks from the staged recovery.
+func (c *Client) DeleteRecoveryTasks(ctx context.Context, ids []string) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/recovery/delete", DeleteRecoveryTasksRequest{IDs: ids}, nil)
+}
+
+// CommitRecovery replaces the live state with the staged recovery.
+func (c *Client) CommitRecovery(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/recovery/commit", struct{}{}, nil)
+}
+
+// UnloadRecovery discards the staged recovery.
+func (c *Client) UnloadRecovery(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/recovery/unload", struct{}{}, nil)
+}
+
+// Scheduler says which replica leads.
+func (c *Client) Scheduler(ctx context.Context) (*SchedulerInfo, error) {
+	var out SchedulerInfo
+	return &out, c.do(ctx, http.MethodGet, "/v1/admin/scheduler", nil, &out)
+}

@@ -58,3 +58,34 @@ type Error struct {
 	Error   string             `json:"error"`
 	Details []*spec.FieldError `json:"details,omitempty"`
 }
+
+// Admin API bodies (Aurora's admin verbs).
+type (
+	// BackupResponse names a backup.
+	BackupResponse struct {
+		ID string `json:"id"`
+	}
+	// BackupList lists backups, oldest first.
+	BackupList struct {
+		Backups []string `json:"backups"`
+	}
+	// StageRecoveryRequest names the backup to stage.
+	StageRecoveryRequest struct {
+		ID string `json:"id"`
+	}
+	// DeleteRecoveryTasksRequest names staged tasks to drop.
+	DeleteRecoveryTasksRequest struct {
+		IDs []string `json:"ids"`
+	}
+	// RecoveryTasks lists the staged recovery's active tasks.
+	RecoveryTasks struct {
+		Tasks []*state.Task `json:"tasks"`
+	}
+	// SchedulerInfo says which replica leads.
+	SchedulerInfo struct {
+		LeaderID   string `json:"leader_id"`
+		LeaderHTTP string `json:"leader_http"`
+		ThisNode   string `json:"this_node"`
+		Leading    bool   `json:"leading"`
+	}
+)

@@ -5,38 +5,8 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/state"
-)
-
-// Admin API bodies.
-type (
-	// BackupResponse names a backup.
-	BackupResponse struct {
-		ID string `json:"id"`
-	}
-	// BackupList lists backups, oldest first.
-	BackupList struct {
-		Backups []string `json:"backups"`
-	}
-	// StageRecoveryRequest names the backup to stage.
-	StageRecoveryRequest struct {
-		ID string `json:"id"`
-	}
-	// DeleteRecoveryTasksRequest names staged tasks to drop.
-	DeleteRecoveryTasksRequest struct {
-		IDs []string `json:"ids"`
-	}
-	// RecoveryTasks lists the staged recovery's active tasks.
-	RecoveryTasks struct {
-		Tasks []*state.Task `json:"tasks"`
-	}
-	// SchedulerInfo says which replica leads.
-	SchedulerInfo struct {
-		LeaderID   string `json:"leader_id"`
-		LeaderHTTP string `json:"leader_http"`
-		ThisNode   string `json:"this_node"`
-		Leading    bool   `json:"leading"`
-	}
 )
 
 // adminRoutes mounts Aurora's admin verbs. Every write is leader-only and
@@ -65,7 +35,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			writeErr(w, http.StatusInternalServerError, err.Error())
 			return
 		}
-		writeJSON(w, BackupResponse{ID: id})
+		writeJSON(w, api.BackupResponse{ID: id})
 	}))
 	mux.HandleFunc("GET /v1/admin/backups", func(w http.ResponseWriter, r *http.Request) {
 		ids, err := s.backups.List()
@@ -73,7 +43,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 			writeErr(w, http.StatusInternalServerError, err.Error())
 			return
 		}
-		writeJSON(w, BackupList{Backups: append([]string{}, ids...)})
+		writeJSON(w, api.BackupList{Backups: append([]string{}, ids...)})
 	})
 	mux.Handle("POST /v1/admin/recovery/stage", leaderOnly(s.stageRecovery))
 	mux.Handle("POST /v1/admin/recovery/tasks", leaderOnly(s.recoveryTasks))
@@ -90,11 +60,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 func (s *Server) getScheduler(w http.ResponseWriter, _ *http.Request) {
 	id, _ := s.node.Leader()
 	addr, _ := s.leaderHTTP()
-	writeJSON(w, SchedulerInfo{LeaderID: id, LeaderHTTP: addr, ThisNode: s.cfg.Raft.NodeID, Leading: s.node.IsLeader()})
+	writeJSON(w, api.SchedulerInfo{LeaderID: id, LeaderHTTP: addr, ThisNode: s.cfg.Raft.NodeID, Leading: s.node.IsLeader()})
 }
 
 func (s *Server) stageRecovery(w http.ResponseWriter, r *http.Request) {
-	var req StageRecoveryRequest
+	var req api.StageRecoveryRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ID == "" {
 		writeErr(w, http.StatusBadRequest, `the body must be {"id": "<backup id>"}; scheduler_list_backups lists them`)
 		return
@@ -130,7 +100,7 @@ func (s *Server) recoveryTasks(w http.ResponseWriter, _ *http.Request) {
 		writeErr(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	out := RecoveryTasks{Tasks: []*state.Task{}}
+	out := api.RecoveryTasks{Tasks: []*state.Task{}}
 	for _, t := range tasks {
 		if t.Status.Active() {
 			out.Tasks = append(out.Tasks, t)
@@ -141,7 +111,7 @@ func (s *Server) recoveryTasks(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) deleteRecoveryTasks(w http.ResponseWriter, r *http.Request) {
-	var req DeleteRecoveryTasksRequest
+	var req api.DeleteRecoveryTasksRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.IDs) == 0 {
 		writeErr(w, http.StatusBadRequest, `the body must be {"ids": ["<task id>", ...]}`)
 		return

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsimple"
 )
 
@@ -93,6 +94,10 @@ const (
 func LoadConfig(path string) (*Config, error) {
 	var c Config
 	if err := hclsimple.DecodeFile(path, nil, &c); err != nil {
+		var diags hcl.Diagnostics
+		if errors.As(err, &diags) {
+			return nil, formatDiagnostics(diags)
+		}
 		return nil, err
 	}
 	if err := c.finish(filepath.Dir(path)); err != nil {
@@ -165,6 +170,26 @@ func (c *Config) finish(base string) error {
 		c.Executor = &ExecutorConfig{}
 	}
 	return errors.Join(errs...)
+}
+
+// formatDiagnostics renders HCL errors one per line as FILE:LINE:COL:
+// summary: detail, as job spec errors are.
+func formatDiagnostics(diags hcl.Diagnostics) error {
+	var lines []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		if d.Subject != nil {
+			msg = fmt.Sprintf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+		}
+		lines = append(lines, msg)
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // Peer is one raft replica.

@@ -1,0 +1,44 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadExampleConfig(t *testing.T) {
+	cfg, err := LoadConfig("../../examples/scheduler.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers, err := cfg.Raft.peers()
+	if err != nil || len(peers) != 3 || peers[1] != (Peer{ID: "sched2", Addr: "10.0.0.12:8300"}) {
+		t.Fatalf("peers = %v, %v", peers, err)
+	}
+	if cfg.ZooKeeper.ServersetPath != "/aurora/scheduler" || mustDuration(cfg.Backup.Interval, 0) != time.Hour || cfg.Backup.Keep != 48 {
+		t.Fatalf("config = %+v", cfg)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`data_dir = "d"`, `scheduler.hcl:1:1: Missing raft block`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"nope\"\n}\nmesos { master = \"http://m:5050\" }\n", `raft.bind "nope" must be host:port`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n peers = [\"b=127.0.0.1:2\"]\n}\nmesos { master = \"http://m:5050\" }\n", `must include this replica`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"m:5050\" }\n", `must be an http(s) URL`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"http://m:5050\" }\nbackup { interval = \"soon\" }\n", `backup.interval "soon"`},
+		{"data_dir = \"d\"\nbogus = 1\n", `scheduler.hcl:2:1: Unsupported argument`},
+	}
+	for _, c := range cases {
+		path := filepath.Join(t.TempDir(), "scheduler.hcl")
+		if err := os.WriteFile(path, []byte(c.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadConfig(path)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("config %q: error = %v, want it to contain %q", c.src, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,41 @@
+# A scheduler replica's configuration: `aurora scheduler -config scheduler.hcl`.
+# Run three or five replicas with the same raft.peers list.
+
+data_dir       = "/var/lib/aurora/scheduler"
+http_addr      = "0.0.0.0:8081"
+advertise_http = "sched1.example.com:8081"  # what clients and other replicas use
+cluster        = "prod"
+
+raft {
+  node_id       = "sched1"
+  bind          = "10.0.0.11:8300"
+  peers         = ["sched1=10.0.0.11:8300", "sched2=10.0.0.12:8300", "sched3=10.0.0.13:8300"]
+  apply_timeout = "10s"
+}
+
+# The leader announces itself as an Aurora serverset member here; clients
+# find it through clusters.json's zk and scheduler_zk_path.
+zookeeper {
+  servers         = ["zk1.example.com:2181", "zk2.example.com:2181", "zk3.example.com:2181"]
+  serverset_path  = "/aurora/scheduler"
+  session_timeout = "10s"
+}
+
+mesos {
+  master           = "http://mesos-master.example.com:5050"
+  framework_name   = "Aurora"
+  user             = "root"
+  failover_timeout = "504h"   # 21 days, as Aurora
+}
+
+executor {
+  command = "/usr/local/bin/aurora executor"
+  cpus    = 0.25
+  mem_mb  = 128
+}
+
+backup {
+  dir      = "/var/lib/aurora/backups"
+  interval = "1h"
+  keep     = 48
+}
