@@ -37,6 +37,9 @@ type Config struct {
 	Logger hclog.Logger
 	// ApplyTimeout bounds how long Apply waits to enqueue a command.
 	ApplyTimeout time.Duration
+	// SegmentSize is the size of new log segment files (raft-wal's
+	// default, 64 MiB, when zero).
+	SegmentSize int
 }
 
 // Peer is a voter: its node id and raft address.
@@ -77,7 +80,11 @@ func Open(cfg Config, store *state.Store) (*Node, error) {
 	// raft-wal's Close leaves its meta store open (and its file locked), so
 	// the node owns the meta store and closes it itself.
 	meta := &metadb.BoltMetaDB{}
-	w, err := wal.Open(walDir, wal.WithLogger(logger.Named("wal")), wal.WithMetaStore(meta))
+	segmentSize := cfg.SegmentSize
+	if segmentSize <= 0 {
+		segmentSize = wal.DefaultSegmentSize
+	}
+	w, err := wal.Open(walDir, wal.WithLogger(logger.Named("wal")), wal.WithMetaStore(meta), wal.WithSegmentSize(segmentSize))
 	if err != nil {
 		meta.Close()
 		return nil, fmt.Errorf("open raft log %s: %w", walDir, err)

@@ -1,0 +1,146 @@
+package raftlog
+
+import (
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
+	"github.com/aurora-go/aurora/core/taskstate"
+)
+
+// The golden fixture is a raft data directory (log and snapshot) written
+// by the first version of the log format, plus the state it must produce.
+// Every later version must read it: never regenerate it to make this test
+// pass. Add a new fixture for a new format instead.
+//
+// Written once with: go test ./core/raftlog -run TestGoldenFixture -update-golden
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden-v1 (only for a new fixture)")
+
+const goldenDir = "testdata/golden-v1"
+
+// goldenCommands is the history written into the fixture: a snapshot is
+// taken after the first half, so the fixture holds both a snapshot and
+// log entries after it.
+func goldenCommands() (beforeSnapshot, afterSnapshot []state.Command) {
+	at := func(s int) time.Time { return time.Date(2026, 11, 21, 12, 0, s, 0, time.UTC) }
+	hello := &spec.Job{
+		Cluster: "local", Key: spec.JobKey{Role: "www-data", Environment: "prod", Name: "hello"},
+		Service: true, Instances: 2, Tier: "preferred", MaxTaskFailures: 1,
+		Constraints: map[string]string{"host": "limit:1"},
+		Task: spec.Task{
+			Name: "hello", MaxFailures: 1, FinalizationWait: spec.Duration(30 * time.Second),
+			Resources: spec.Resources{CPU: 0.5, RAM: 128 * spec.MiB, Disk: 128 * spec.MiB, Ports: []string{"http"}},
+			Processes: []spec.Process{{Name: "hello", Cmdline: "echo hello {{thermos.ports[http]}}", MaxFailures: 1, MinDuration: spec.Duration(5 * time.Second)}},
+		},
+	}
+	task := func(id string, inst int, st taskstate.Status, sec int) *state.Task {
+		return &state.Task{ID: id, JobKey: "www-data/prod/hello", Instance: inst, Status: st, Config: hello,
+			Events: []state.Event{{Time: at(sec), Status: st, Message: "golden"}}}
+	}
+	beforeSnapshot = []state.Command{
+		state.SetMeta{Key: state.MetaFrameworkID, Value: "golden-framework-0000"},
+		state.CreateJob{Job: &state.Job{Key: "www-data/prod/hello", Spec: hello, CreatedAt: at(0)},
+			Tasks: []*state.Task{task("t0", 0, taskstate.Pending, 0), task("t1", 1, taskstate.Pending, 0)}},
+	}
+	running := task("t0", 0, taskstate.Running, 5)
+	running.AgentID, running.Host, running.Ports, running.Sandbox = "agent-1", "host-1", map[string]uint64{"http": 31000}, "/sandbox/t0"
+	afterSnapshot = []state.Command{
+		state.SaveTasks{Tasks: []*state.Task{running}},
+		state.Batch{Commands: []state.Command{
+			state.SaveTasks{Tasks: []*state.Task{task("t1", 1, taskstate.Failed, 6), task("t2", 1, taskstate.Pending, 6)}},
+			state.DeleteTasks{IDs: []string{"t1"}},
+		}},
+		state.SetMeta{Key: "scheduler.leader_id", Value: "golden"},
+	}
+	return beforeSnapshot, afterSnapshot
+}
+
+func TestGoldenFixture(t *testing.T) {
+	before, after := goldenCommands()
+	if *updateGolden {
+		writeGolden(t, before, after)
+	}
+	// The state the history must produce, computed by this binary.
+	want, _ := state.NewStore()
+	for _, c := range append(before, after...) {
+		if err := want.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	dir := t.TempDir()
+	if err := copyDir(goldenDir, dir); err != nil {
+		t.Fatalf("copy the golden fixture: %v", err)
+	}
+	store, _ := state.NewStore()
+	n, err := Open(Config{DataDir: dir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
+	if err != nil {
+		t.Fatalf("this version cannot open a v1 raft directory: %v", err)
+	}
+	defer n.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := n.WaitLeader(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, w := dump(t, store), dump(t, want); got != w {
+		t.Fatalf("the v1 fixture replays to a different state:\n got %s\nwant %s", got, w)
+	}
+}
+
+func writeGolden(t *testing.T, before, after []state.Command) {
+	t.Helper()
+	if err := os.RemoveAll(goldenDir); err != nil {
+		t.Fatal(err)
+	}
+	store, _ := state.NewStore()
+	n, err := Open(Config{DataDir: goldenDir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := n.WaitLeader(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range before {
+		if err := n.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range after {
+		if err := n.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", goldenDir)
+}
+
+func copyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o700)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o600)
+	})
+}
