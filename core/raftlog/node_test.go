@@ -150,7 +150,7 @@ func TestBackupAndRestoreReproduceState(t *testing.T) {
 func dump(t *testing.T, s *state.Store) string {
 	t.Helper()
 	var buf strings.Builder
-	if _, err := s.Snapshot().WriteTo(&buf); err != nil {
+	if err := s.Dump(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
