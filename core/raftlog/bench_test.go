@@ -3,6 +3,7 @@ package raftlog
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -27,12 +28,60 @@ func transitions(j *spec.Job, round, n int) []*state.Task {
 }
 
 // BenchmarkCommitTransitions measures task state transitions committed per
-// second through the on-disk raft log (one node, fsync per batch), with 8
-// writers proposing batches of 100 as the scheduler does, against applying
-// the same commands straight to the in-memory store in the same run.
+// second through the on-disk raft log, on one node and on three nodes over
+// loopback TCP, with 8 writers proposing batches of 100 as the scheduler
+// does, against applying the same commands straight to the in-memory store
+// in the same run.
 //
 // Reproduce: go test -run '^$' -bench CommitTransitions ./core/raftlog/
 func BenchmarkCommitTransitions(b *testing.B) {
+	for _, nodes := range []int{1, 3} {
+		b.Run(fmt.Sprintf("nodes=%d", nodes), func(b *testing.B) {
+			leader := openCluster(b, nodes)
+			benchCommits(b, leader)
+		})
+	}
+}
+
+// openCluster starts n nodes that bootstrap together and returns the leader.
+func openCluster(b *testing.B, n int) *Node {
+	b.Helper()
+	var peers []Peer
+	for i := 0; i < n; i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		peers = append(peers, Peer{ID: fmt.Sprintf("n%d", i), Addr: ln.Addr().String()})
+		ln.Close()
+	}
+	nodes := make([]*Node, n)
+	for i := range nodes {
+		store, _ := state.NewStore()
+		node, err := Open(Config{DataDir: b.TempDir(), BindAddr: peers[i].Addr, NodeID: peers[i].ID, Bootstrap: true, Peers: peers}, store)
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes[i] = node
+		b.Cleanup(func() { node.Shutdown() })
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, node := range nodes {
+			if node.IsLeader() {
+				if err := node.WaitLeader(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				return node
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Fatal("no leader elected")
+	return nil
+}
+
+func benchCommits(b *testing.B, n *Node) {
 	const batch, writers = 100, 8
 	j := &spec.Job{Key: spec.JobKey{Role: "www-data", Environment: "prod", Name: "bench"}, Instances: batch}
 
@@ -47,16 +96,7 @@ func BenchmarkCommitTransitions(b *testing.B) {
 		return time.Since(start)
 	}
 
-	store, _ := state.NewStore()
-	n, err := Open(Config{DataDir: b.TempDir(), NodeID: "bench", Bootstrap: true}, store)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer n.Shutdown()
 	ctx := context.Background()
-	if err := n.WaitLeader(ctx); err != nil {
-		b.Fatal(err)
-	}
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
