@@ -7,10 +7,11 @@ advertise_http = "sched1.example.com:8081"  # what clients and other replicas us
 cluster        = "prod"
 
 raft {
-  node_id       = "sched1"
-  bind          = "10.0.0.11:8300"
-  peers         = ["sched1=10.0.0.11:8300", "sched2=10.0.0.12:8300", "sched3=10.0.0.13:8300"]
-  apply_timeout = "10s"
+  node_id          = "sched1"
+  bind             = "10.0.0.11:8300"
+  peers            = ["sched1=10.0.0.11:8300", "sched2=10.0.0.12:8300", "sched3=10.0.0.13:8300"]
+  apply_timeout    = "10s"
+  election_timeout = "350ms"
 }
 
 # The leader announces itself as an Aurora serverset member here; clients

@@ -44,6 +44,9 @@ type RaftConfig struct {
 	Peers []string `hcl:"peers,optional"`
 	// ApplyTimeout bounds a log write ("10s").
 	ApplyTimeout string `hcl:"apply_timeout,optional"`
+	// ElectionTimeout is how long followers wait for a silent leader
+	// before electing another ("350ms").
+	ElectionTimeout string `hcl:"election_timeout,optional"`
 }
 
 // ZooKeeperConfig says where the leader announces itself.
@@ -88,6 +91,7 @@ const (
 	DefaultBackupInterval  = time.Hour
 	DefaultBackupsKept     = 48
 	DefaultFailoverTimeout = 21 * 24 * time.Hour
+	DefaultElectionTimeout = 350 * time.Millisecond
 )
 
 // LoadConfig reads an HCL server configuration. Errors name file:line:col.
@@ -133,6 +137,9 @@ func (c *Config) finish(base string) error {
 		errs = append(errs, err)
 	}
 	if _, err := parseDuration("raft.apply_timeout", c.Raft.ApplyTimeout, 10*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := parseDuration("raft.election_timeout", c.Raft.ElectionTimeout, DefaultElectionTimeout); err != nil {
 		errs = append(errs, err)
 	}
 	if c.ZooKeeper != nil {

@@ -82,7 +82,8 @@ func (s *Server) Run(ctx context.Context) error {
 	s.node, err = raftlog.Open(raftlog.Config{
 		DataDir: filepath.Join(s.cfg.DataDir, "raft"), BindAddr: s.cfg.Raft.Bind, NodeID: s.cfg.Raft.NodeID,
 		Bootstrap: true, Peers: rpeers, Logger: s.logger,
-		ApplyTimeout: mustDuration(s.cfg.Raft.ApplyTimeout, 10*time.Second),
+		ApplyTimeout:    mustDuration(s.cfg.Raft.ApplyTimeout, 10*time.Second),
+		ElectionTimeout: mustDuration(s.cfg.Raft.ElectionTimeout, DefaultElectionTimeout),
 	}, s.store)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ type replica struct {
 	log                                     *os.File
 }
 
-func (r *replica) start(t *testing.T) {
+func (r *replica) start(t testing.TB) {
 	t.Helper()
 	r.cmd = exec.Command(aurora, "scheduler", "-config", r.config)
 	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
@@ -66,12 +66,12 @@ func (r *replica) client() *api.Client {
 
 // haCluster is a standalone embedded Mesos cluster and N replicas.
 type haCluster struct {
-	t        *testing.T
+	t        testing.TB
 	mesos    *exec.Cmd
 	replicas []*replica
 }
 
-func startHA(t *testing.T, n int) *haCluster {
+func startHA(t testing.TB, n int) *haCluster {
 	t.Helper()
 	dir := t.TempDir()
 	h := &haCluster{t: t}
