@@ -128,6 +128,25 @@ func TestBackupAndRestoreReproduceState(t *testing.T) {
 	if got := dump(t, store); got != want {
 		t.Fatalf("restored state differs from the backup:\n got %s\nwant %s", got, want)
 	}
+	// Restoring into a fresh data dir reproduces the same state, and it
+	// survives that node's restart.
+	freshDir := t.TempDir()
+	fresh, freshStore := openNode(t, freshDir)
+	if err := fresh.Restore(ctx, staged); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, freshStore); got != want {
+		t.Fatalf("fresh restore differs from the backup:\n got %s\nwant %s", got, want)
+	}
+	if err := fresh.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	reopened, reopenedStore := openNode(t, freshDir)
+	if got := dump(t, reopenedStore); got != want {
+		t.Fatalf("restored state did not survive a restart:\n got %s\nwant %s", got, want)
+	}
+	reopened.Shutdown()
+
 	// The log keeps working after a restore, and old backups are pruned.
 	if err := n.Apply(ctx, state.SetMeta{Key: "k", Value: "v"}); err != nil {
 		t.Fatal(err)
