@@ -72,6 +72,12 @@ type haCluster struct {
 }
 
 func startHA(t testing.TB, n int) *haCluster {
+	return startHAWith(t, n, nil)
+}
+
+// startHAWith starts n replicas; link, if set, gives the address replica
+// `from` dials to reach replica `to` (a proxy the test controls).
+func startHAWith(t testing.TB, n int, link func(from, to *replica) string) *haCluster {
 	t.Helper()
 	dir := t.TempDir()
 	h := &haCluster{t: t}
@@ -101,14 +107,20 @@ func startHA(t testing.TB, n int) *haCluster {
 		master = strings.TrimSpace(string(b))
 		return err == nil && master != ""
 	})
-	var peers []string
 	for i := 0; i < n; i++ {
 		r := &replica{id: fmt.Sprintf("s%d", i+1), dataDir: filepath.Join(dir, fmt.Sprintf("s%d", i+1)),
 			httpAddr: freeAddr(t), raftAddr: freeAddr(t)}
-		peers = append(peers, fmt.Sprintf("%q", r.id+"="+r.raftAddr))
 		h.replicas = append(h.replicas, r)
 	}
 	for _, r := range h.replicas {
+		var peers []string
+		for _, p := range h.replicas {
+			addr := p.raftAddr
+			if link != nil && p != r {
+				addr = link(r, p)
+			}
+			peers = append(peers, fmt.Sprintf("%q", p.id+"="+addr))
+		}
 		r.config = filepath.Join(dir, r.id+".hcl")
 		cfg := fmt.Sprintf(`data_dir  = %q
 http_addr = %q
