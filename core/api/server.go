@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 
@@ -72,9 +74,18 @@ func (s *Server) leaderHealth(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	var req CreateJobRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&req)
+	}
+	if err == nil {
+		// spec's types decode over Aurora's defaults in their own
+		// UnmarshalJSON, which DisallowUnknownFields does not reach.
+		err = spec.CheckUnknownFields(body, &req)
+	}
+	if err != nil {
 		writeError(w, http.StatusBadRequest, Error{Error: "malformed request body: " + err.Error()})
 		return
 	}

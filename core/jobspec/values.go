@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/aurora-go/aurora/core/spec"
 )
 
 // decoder evaluates attributes into Go values, collecting diagnostics and
@@ -112,11 +115,51 @@ func (d *decoder) int(b body, name string, dst *int) {
 	*dst = int(n)
 }
 
+// recordKeys records where each key's value of a map written as an object
+// constructor ({ host = "limit:1" }) is, as the path NAME.KEY, so that a
+// problem with one entry points at it.
+func (d *decoder) recordKeys(b body, name string) {
+	obj, ok := b.attrs[name].Expr.(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return
+	}
+	for _, item := range obj.Items {
+		key, diags := item.KeyExpr.Value(d.ctx)
+		if diags.HasErrors() || key.IsNull() || !key.IsKnown() || key.Type() != cty.String {
+			continue
+		}
+		d.src.set(b.prefix+name+"."+key.AsString(), item.ValueExpr.Range())
+	}
+}
+
+// intList reads a list of whole numbers.
+func (d *decoder) intList(b body, name string, dst *[]int) {
+	v, ok := d.value(b, name, cty.List(cty.Number))
+	if !ok {
+		return
+	}
+	out := make([]int, 0, v.LengthInt())
+	for i, elem := range v.AsValueSlice() {
+		if elem.IsNull() {
+			d.fail(b.attrs[name], "Invalid attribute value", "%q: element %d must not be null.", name, i)
+			return
+		}
+		n, err := wholeNumber(elem.AsBigFloat(), math.MinInt, math.MaxInt)
+		if err != nil {
+			d.fail(b.attrs[name], "Invalid attribute value", "%q: element %d %s.", name, i, err)
+			return
+		}
+		out = append(out, int(n))
+	}
+	*dst = out
+}
+
 func (d *decoder) stringMap(b body, name string, dst *map[string]string) {
 	v, ok := d.value(b, name, cty.Map(cty.String))
 	if !ok {
 		return
 	}
+	d.recordKeys(b, name)
 	out := make(map[string]string, v.LengthInt())
 	for key, elem := range v.AsValueMap() {
 		if elem.IsNull() {
@@ -145,7 +188,7 @@ func (d *decoder) stringList(b body, name string, dst *[]string) {
 }
 
 // duration reads a Go duration string such as "30s" or "1m30s".
-func (d *decoder) duration(b body, name string, dst *time.Duration) {
+func (d *decoder) duration(b body, name string, dst *spec.Duration) {
 	v, ok := d.value(b, name, cty.String)
 	if !ok {
 		return
@@ -159,7 +202,7 @@ func (d *decoder) duration(b body, name string, dst *time.Duration) {
 	case dur < 0:
 		d.fail(b.attrs[name], "Invalid duration", "%q must not be negative.", s)
 	default:
-		*dst = dur
+		*dst = spec.Duration(dur)
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// DedicatedAttribute is the agent attribute of Aurora's dedicated hosts.
+const DedicatedAttribute = "dedicated"
+
 // Constraint is one of Aurora's scheduling constraints on an agent
 // attribute: a limit ("limit:N": at most N of the job's tasks per value of
 // the attribute) or a value list ("a,b", negated with a leading "!").
@@ -62,4 +65,39 @@ func (j *Job) ParsedConstraints() ([]Constraint, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// validateConstraints checks every constraint's form and Aurora's
+// dedicated rule: a single value "ROLE/NAME" whose role is the job's own or
+// "*".
+func (j *Job) validateConstraints() FieldErrors {
+	var errs FieldErrors
+	for _, name := range sortedKeys(j.Constraints) {
+		value := j.Constraints[name]
+		if name == "" {
+			errs.Add("constraints", "constraint attribute names must not be empty")
+			continue
+		}
+		c, err := ParseConstraint(name, value)
+		if err != nil {
+			errs.Add("constraints."+name, err.Error())
+			continue
+		}
+		if name != DedicatedAttribute {
+			continue
+		}
+		if c.Limit > 0 || c.Negated || len(c.Values) != 1 {
+			errs.Add("constraints."+name, fmt.Sprintf("%q: a dedicated constraint is one value, \"ROLE/NAME\" or \"*/NAME\"", value))
+			continue
+		}
+		role, rest, ok := strings.Cut(c.Values[0], "/")
+		switch {
+		case !ok || role == "" || rest == "":
+			errs.Add("constraints."+name, fmt.Sprintf("%q: a dedicated constraint has the form \"ROLE/NAME\" or \"*/NAME\"", value))
+		case role != "*" && role != j.Key.Role:
+			errs.Add("constraints."+name, fmt.Sprintf("%q is dedicated to role %q, not this job's role %q: use \"%s/%s\" or \"*/%s\"",
+				value, role, j.Key.Role, j.Key.Role, rest, rest))
+		}
+	}
+	return errs
 }

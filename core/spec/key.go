@@ -34,6 +34,8 @@ func (k JobKey) Validate() FieldErrors {
 			errs.Add(field, "must not be empty")
 		case !goodIdentifier.MatchString(value):
 			errs.Add(field, fmt.Sprintf("%q may contain only letters, digits, '_', '-' and '.'", value))
+		case len(value) > MaxIdentifierLength:
+			errs.Add(field, fmt.Sprintf("is %d characters long, more than the limit of %d", len(value), MaxIdentifierLength))
 		}
 	}
 	check("role", k.Role)

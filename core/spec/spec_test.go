@@ -62,47 +62,6 @@ func TestParseConstraint(t *testing.T) {
 	}
 }
 
-func validJob() *Job {
-	j := &Job{
-		Cluster: "local", Key: JobKey{Role: "www-data", Environment: "prod", Name: "hello"}, Instances: 1,
-		Task: Task{
-			Resources: Resources{CPU: 0.5, RAM: 128 * MiB, Disk: 128 * MiB},
-			Processes: []Process{{Name: "hello", Cmdline: "echo hello"}},
-		},
-	}
-	j.ApplyDefaults()
-	return j
-}
-
-func TestApplyDefaults(t *testing.T) {
-	j := validJob()
-	if j.Tier != "preferred" || j.MaxTaskFailures != 1 || j.Task.Name != "hello" || j.Task.MaxFailures != 1 ||
-		j.Task.FinalizationWait.D() != 30*time.Second || j.Task.Processes[0].MaxFailures != 1 ||
-		j.Task.Processes[0].MinDuration.D() != 5*time.Second {
-		t.Fatalf("defaults not applied as Aurora's: %+v", j)
-	}
-}
-
-func TestValidateNamesEveryFailure(t *testing.T) {
-	j := validJob()
-	j.Instances = 0
-	j.Tier = "gold"
-	j.Task.Resources.CPU = 0
-	j.Task.Processes = append(j.Task.Processes, Process{Name: "hello", Cmdline: ""}, Process{Name: "b", Cmdline: "x", After: []string{"nope"}})
-	j.Constraints = map[string]string{"host": "limit:zero"}
-	var paths []string
-	for _, e := range j.Validate() {
-		paths = append(paths, e.Path)
-	}
-	want := []string{"instances", "tier", "constraints.host", "task.resources.cpu", "task.process[hello]", "task.process[hello].cmdline", "task.process[b].after"}
-	if !reflect.DeepEqual(paths, want) {
-		t.Fatalf("failure paths = %v, want %v", paths, want)
-	}
-	if errs := validJob().Validate(); len(errs) != 0 {
-		t.Fatalf("a valid job fails validation: %v", errs)
-	}
-}
-
 func TestDurationJSON(t *testing.T) {
 	var d Duration
 	if err := json.Unmarshal([]byte(`"1m30s"`), &d); err != nil || d.D() != 90*time.Second {

@@ -1,0 +1,16 @@
+// want: 2:11: Unclosed configuration block
+job "web" {
+  cluster     = "local"
+  role        = "www-data"
+  environment = "prod"
+
+  task {
+    resources {
+      cpu  = 0.5
+      ram  = "64MB"
+      disk = "64MB"
+    }
+    process "main" {
+      cmdline = "./main"
+    }
+  }
