@@ -183,6 +183,9 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*held
 	fctx, cancel := context.WithTimeout(ctx, s.cfg.FilterTimeout)
 	resp, err := s.constraints.Filter(fctx, req)
 	cancel()
+	if err == nil && len(resp.Results) != len(req.Hosts) {
+		err = fmt.Errorf("constraint plugin answered for %d hosts, asked about %d", len(resp.Results), len(req.Hosts))
+	}
 	if err != nil {
 		// Fail closed: a constraint we cannot evaluate places nothing.
 		s.logger.Warn("constraint plugin failed; placing nothing for the group", "job", g.key, "error", err)

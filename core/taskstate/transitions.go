@@ -112,9 +112,9 @@ func Transition(from, to Status, c Context) ([]Effect, error) {
 			return []Effect{Kill, Reschedule}, nil
 		case Partitioned:
 			return []Effect{TransitionToLost}, nil
-		case Killing:
-			return []Effect{Kill}, nil
 		}
+		// KILLING adds nothing: entering PREEMPTING, RESTARTING or
+		// DRAINING already sent KILL (Aurora's manageRestartingTask).
 		return nil, nil
 	case Killing:
 		if to == Partitioned {
