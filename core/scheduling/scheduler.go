@@ -67,10 +67,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case st := <-s.updates:
-			s.handleUpdate(ctx, st)
-			// Drain what else is queued before placing, so placement sees
-			// the newest states.
-			s.drainUpdates(ctx)
+			// Everything queued goes into one log entry, and placement
+			// then sees the newest states.
+			s.handleUpdates(ctx, s.drainUpdates(st))
 			s.prompt()
 		case fid := <-s.subbed:
 			s.afterSubscribe(ctx, fid)
@@ -84,15 +83,18 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-func (s *Scheduler) drainUpdates(ctx context.Context) {
-	for {
+// drainUpdates returns first and whatever else is queued, up to a batch.
+func (s *Scheduler) drainUpdates(first mesos.TaskStatus) []mesos.TaskStatus {
+	batch := []mesos.TaskStatus{first}
+	for len(batch) < maxUpdateBatch {
 		select {
 		case st := <-s.updates:
-			s.handleUpdate(ctx, st)
+			batch = append(batch, st)
 		default:
-			return
+			return batch
 		}
 	}
+	return batch
 }
 
 // prompt asks the loop for a scheduling round soon.

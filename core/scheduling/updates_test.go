@@ -219,3 +219,42 @@ func TestSandboxFromStatusData(t *testing.T) {
 		t.Errorf("task = %s sandbox %q, want RUNNING with the sandbox from the status data", task.Status, task.Sandbox)
 	}
 }
+
+// Updates queued together are committed as one log entry; a task updated
+// twice in the batch ends in its second state, and a failure in the batch
+// reschedules against the batch's own view of the job.
+func TestUpdatesAreGroupCommitted(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, nil)
+	job := testJob("web", 2, true)
+	putTask(t, h, job, "t-0", 0, taskstate.Assigned, 0)
+	putTask(t, h, job, "t-1", 1, taskstate.Running, 0)
+	before := h.log.n
+
+	h.s.handleUpdates(ctx, []mesos.TaskStatus{
+		update("t-0", mesos.TASK_STARTING, "a"),
+		update("t-0", mesos.TASK_RUNNING, "b"),
+		update("t-1", mesos.TASK_FAILED, "c"),
+		update("t-1", mesos.TASK_FAILED, "c"), // a duplicate delivery
+	})
+
+	if n := h.log.n - before; n != 1 {
+		t.Fatalf("the batch took %d log entries, want 1", n)
+	}
+	if st := mustTask(t, h, "t-0").Status; st != taskstate.Running {
+		t.Fatalf("t-0 is %s, want RUNNING", st)
+	}
+	counts := statusCounts(tasksOf(t, h, job.Key.String()))
+	if counts[taskstate.Failed] != 1 || counts[taskstate.Pending] != 1 {
+		t.Fatalf("after t-1 failed: %v, want one FAILED and exactly one replacement PENDING", counts)
+	}
+	_, _, _, acks := h.mesos.snapshot()
+	if len(acks) != 4 {
+		t.Fatalf("%d acknowledgements, want 4 (every update carried a uuid)", len(acks))
+	}
+	for _, a := range acks {
+		if a.taskID == "t-0" && a.statusInStore != taskstate.Running {
+			t.Fatalf("an ACK for t-0 went out before the batch was committed (store had %s)", a.statusInStore)
+		}
+	}
+}
