@@ -40,3 +40,16 @@ backup {
   interval = "1h"
   keep     = 48
 }
+
+# Scheduling tunables, with Aurora's names and defaults (all optional).
+scheduler {
+  min_offer_hold_time          = "5m"
+  offer_filter_duration        = "5s"
+  flapping_task_threshold      = "5m"
+  initial_flapping_task_delay  = "30s"
+  max_flapping_task_delay      = "5m"
+  initial_schedule_penalty     = "1s"
+  max_schedule_penalty         = "1m"
+  transient_task_state_timeout = "5m"
+  history_prune_threshold      = "48h"
+}

@@ -34,6 +34,8 @@ Options:
   -data-dir DIR    State directory (default ~/.aurora/dev).
   -http-addr ADDR  API address (default 127.0.0.1:8081).
   -agents N        Number of embedded agents (default 1).
+  -config FILE     Optional HCL settings: the scheduler and backup blocks of
+                   a server configuration (see examples/scheduler.hcl).
 
 Example:
   aurora dev &
@@ -47,15 +49,23 @@ func (c *DevCommand) Run(args []string) int {
 	dataDir := fs.String("data-dir", filepath.Join(home, ".aurora", "dev"), "")
 	addr := fs.String("http-addr", DefaultLocalAddr, "")
 	agents := fs.Int("agents", 1, "")
+	configFile := fs.String("config", "", "")
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 0 {
 		c.Meta.UI.Error("usage: aurora dev [-data-dir DIR] [-http-addr ADDR] [-agents N]; see `aurora dev -h`")
 		return exitInvalidCommand
 	}
+	var file *server.DevFile
+	if *configFile != "" {
+		if file, err = server.LoadDevFile(*configFile); err != nil {
+			c.Meta.UI.Error(err.Error())
+			return exitInvalidConfig
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err = server.RunDev(ctx, server.DevConfig{
-		DataDir: *dataDir, HTTPAddr: *addr, Agents: *agents, Logger: logger("aurora"),
+		DataDir: *dataDir, HTTPAddr: *addr, Agents: *agents, File: file, Logger: logger("aurora"),
 		Ready: func(apiURL, masterURL string) {
 			c.Meta.UI.Output("aurora dev: API " + apiURL + ", Mesos master " + masterURL + ", data in " + *dataDir)
 		},

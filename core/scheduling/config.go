@@ -30,6 +30,37 @@ type Config struct {
 	FilterTimeout time.Duration
 	// Hostname is recorded in task events, as Aurora's scheduler host.
 	Hostname string
+
+	// Flapping: a task that ran less than FlappingThreshold before it
+	// ended is flapping; its replacement waits THROTTLED for a penalty
+	// that starts at InitialFlappingDelay and doubles with every flapping
+	// ancestor, up to MaxFlappingDelay (Aurora: 5 min, 30 s, 5 min).
+	FlappingThreshold    time.Duration
+	InitialFlappingDelay time.Duration
+	MaxFlappingDelay     time.Duration
+	// A task group that cannot be placed waits before the next attempt,
+	// from InitialSchedulePenalty doubling to MaxSchedulePenalty (1 s, 1 min).
+	InitialSchedulePenalty time.Duration
+	MaxSchedulePenalty     time.Duration
+	// TransientTimeout moves tasks stuck in ASSIGNED, PREEMPTING,
+	// RESTARTING, KILLING or DRAINING to LOST (5 min).
+	TransientTimeout time.Duration
+	// Reconciliation with Mesos: explicit (every task on an agent) and
+	// implicit (everything Mesos knows), first after ReconcileDelay, then
+	// every interval; implicit is offset by ReconcileSpread
+	// (1 min, 60 min, 60 min, 30 min).
+	ReconcileDelay    time.Duration
+	ExplicitReconcile time.Duration
+	ImplicitReconcile time.Duration
+	ReconcileSpread   time.Duration
+	// History pruning: terminal tasks older than PruneAfter are deleted,
+	// and no job keeps more than PruneKeepPerJob of them, but none younger
+	// than PruneMinRetention (2 days, 100, 1 h).
+	PruneAfter        time.Duration
+	PruneKeepPerJob   int
+	PruneMinRetention time.Duration
+	// Now is the clock; nil means time.Now. Tests replay decisions with it.
+	Now func() time.Time
 }
 
 func (c *Config) applyDefaults() {
@@ -53,5 +84,28 @@ func (c *Config) applyDefaults() {
 	}
 	if c.FilterTimeout == 0 {
 		c.FilterTimeout = 5 * time.Second
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&c.FlappingThreshold, 5*time.Minute)
+	def(&c.InitialFlappingDelay, 30*time.Second)
+	def(&c.MaxFlappingDelay, 5*time.Minute)
+	def(&c.InitialSchedulePenalty, time.Second)
+	def(&c.MaxSchedulePenalty, time.Minute)
+	def(&c.TransientTimeout, 5*time.Minute)
+	def(&c.ReconcileDelay, time.Minute)
+	def(&c.ExplicitReconcile, 60*time.Minute)
+	def(&c.ImplicitReconcile, 60*time.Minute)
+	def(&c.ReconcileSpread, 30*time.Minute)
+	def(&c.PruneAfter, 48*time.Hour)
+	def(&c.PruneMinRetention, time.Hour)
+	if c.PruneKeepPerJob == 0 {
+		c.PruneKeepPerJob = 100
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }

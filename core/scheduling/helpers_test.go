@@ -155,6 +155,9 @@ type harness struct {
 	log   *storeLog
 	store *state.Store
 	mesos *recMesos
+
+	clockMu sync.Mutex
+	clock   time.Time
 }
 
 func newHarness(t *testing.T, c Constraints) *harness {
@@ -166,10 +169,23 @@ func newHarness(t *testing.T, c Constraints) *harness {
 	if c == nil {
 		c = &fakeConstraints{}
 	}
-	h := &harness{log: &storeLog{store: store}, store: store, mesos: &recMesos{store: store}}
-	h.s = New(Config{Executor: ExecutorConfig{Command: "'/usr/bin/aurora' executor"}, Hostname: "sched-1"},
+	h := &harness{log: &storeLog{store: store}, store: store, mesos: &recMesos{store: store}, clock: time.Now()}
+	h.s = New(Config{Executor: ExecutorConfig{Command: "'/usr/bin/aurora' executor"}, Hostname: "sched-1", Now: h.now},
 		h.log, store, h.mesos, c, nil)
 	return h
+}
+
+// now is the scheduler's clock in tests: it moves only when advanced.
+func (h *harness) now() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	return h.clock
+}
+
+func (h *harness) advance(d time.Duration) {
+	h.clockMu.Lock()
+	h.clock = h.clock.Add(d)
+	h.clockMu.Unlock()
 }
 
 func testJob(name string, instances int, service bool) *spec.Job {
@@ -228,8 +244,10 @@ func putTask(t *testing.T, h *harness, job *spec.Job, id string, instance int, s
 			t.Fatal(err)
 		}
 	}
+	// The task entered its state an hour ago: long enough not to count as
+	// flapping when it ends (flapping has tests of its own).
 	task := &state.Task{ID: id, JobKey: key, Instance: instance, Status: st, FailureCount: failures, Config: job,
-		Events: []state.Event{{Time: time.Now().UTC(), Status: st}}}
+		Events: []state.Event{{Time: h.now().UTC().Add(-time.Hour), Status: st}}}
 	if st.OnAgent() {
 		task.AgentID, task.Host = "agent-1", "agent-1"
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 
@@ -45,8 +46,20 @@ func (s *Scheduler) schedule(ctx context.Context) {
 	var launches []launch
 	var assign changes
 	s.writeMu.Lock()
+	now := s.cfg.Now()
+	s.mu.Lock()
+	previous := s.reasons
+	s.mu.Unlock()
 	for _, group := range groupTasks(pending) {
+		if b := s.backoff[group.key]; b != nil && now.Before(b.next) {
+			// Not yet: keep what the last attempt found.
+			for _, t := range group.tasks {
+				reasons[t.ID] = previous[t.ID]
+			}
+			continue
+		}
 		placed := s.placeGroup(ctx, group, offers, hosts, used, reasons)
+		s.noteAttempt(group.key, len(placed) > 0, now)
 		for _, l := range placed {
 			siblings, _ := s.store.TasksOfJob(l.task.JobKey)
 			orig := group.byID[l.task.ID]
@@ -319,4 +332,28 @@ func (s *Scheduler) setReasons(r map[string]string) {
 	s.mu.Lock()
 	s.reasons = r
 	s.mu.Unlock()
+}
+
+// groupBackoff spaces out attempts to place a group that did not fit.
+type groupBackoff struct {
+	penalty time.Duration
+	next    time.Time
+}
+
+// noteAttempt resets a group's backoff after it placed something, and
+// doubles it (from the initial to the maximum penalty) after it did not.
+// Only the scheduling loop calls it.
+func (s *Scheduler) noteAttempt(key string, placed bool, now time.Time) {
+	if placed {
+		delete(s.backoff, key)
+		return
+	}
+	b := s.backoff[key]
+	if b == nil {
+		b = &groupBackoff{penalty: s.cfg.InitialSchedulePenalty}
+		s.backoff[key] = b
+	} else if b.penalty *= 2; b.penalty > s.cfg.MaxSchedulePenalty {
+		b.penalty = s.cfg.MaxSchedulePenalty
+	}
+	b.next = now.Add(b.penalty)
 }

@@ -289,7 +289,9 @@ func TestHostLimitWithTheLimitPlugin(t *testing.T) {
 		t.Errorf("pending reason = %q", r)
 	}
 
-	// Fresh offers from the same hosts: the limit now vetoes both.
+	// Fresh offers from the same hosts, once the group's backoff is over:
+	// the limit now vetoes both.
+	h.advance(time.Second)
 	h.s.Offers([]mesos.Offer{bigOffer("o-3", "agent-1"), bigOffer("o-4", "agent-2")})
 	h.s.schedule(ctx)
 	if accepts, _, _, _ := h.mesos.snapshot(); len(accepts) != 2 {
@@ -298,8 +300,13 @@ func TestHostLimitWithTheLimitPlugin(t *testing.T) {
 	if r := h.s.PendingReason(pending); r != "Limit not satisfied: host" {
 		t.Errorf("pending reason = %q, want the limit veto", r)
 	}
-	// A third host takes the last instance.
+	// A third host takes the last instance (the backoff has doubled).
 	h.s.Offers([]mesos.Offer{bigOffer("o-5", "agent-3")})
+	h.s.schedule(ctx)
+	if accepts, _, _, _ := h.mesos.snapshot(); len(accepts) != 2 {
+		t.Fatalf("the group was tried again during its backoff: %d ACCEPTs", len(accepts))
+	}
+	h.advance(2 * time.Second)
 	h.s.schedule(ctx)
 	accepts, _, _, _ = h.mesos.snapshot()
 	if len(accepts) != 3 || accepts[2].offerID != "o-5" || accepts[2].tasks[0].TaskID.Value != pending {
@@ -321,9 +328,11 @@ func TestLaunchFailureMarksTheTaskLost(t *testing.T) {
 	if lost.Status != taskstate.Lost || !strings.HasPrefix(lost.LastEvent().Message, "Launch failed: not subscribed") {
 		t.Fatalf("task = %s %q, want LOST with the launch error", lost.Status, lost.LastEvent().Message)
 	}
+	// The replacement waits out a flapping penalty: the lost task never
+	// ran (Aurora counts ASSIGNED as its last active state).
 	tasks := tasksOf(t, h, "www-data/prod/hello")
-	if c := statusCounts(tasks); c[taskstate.Pending] != 1 {
-		t.Errorf("statuses = %v, want a PENDING replacement:%s", c, fmtTasks(tasks))
+	if c := statusCounts(tasks); c[taskstate.Throttled] != 1 {
+		t.Errorf("statuses = %v, want a THROTTLED replacement:%s", c, fmtTasks(tasks))
 	}
 }
 

@@ -33,6 +33,10 @@ type Scheduler struct {
 	reasons  map[string]string              // pending task id → why it is not placed
 	killSent map[string]time.Time           // KILLING task id → last KILL
 
+	recon    reconcileTimes
+	backoff  map[string]*groupBackoff // task group → when it may be tried again
+	lastTick time.Time
+
 	updates chan mesos.TaskStatus
 	kick    chan struct{}
 	subbed  chan string // framework ids from SUBSCRIBED
@@ -51,6 +55,7 @@ func New(cfg Config, log Log, store Store, m Mesos, c Constraints, logger hclog.
 		hosts:    map[string]map[string][]string{},
 		reasons:  map[string]string{},
 		killSent: map[string]time.Time{},
+		backoff:  map[string]*groupBackoff{},
 		updates:  make(chan mesos.TaskStatus, 4096),
 		kick:     make(chan struct{}, 1),
 		subbed:   make(chan string, 4),
@@ -76,8 +81,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-s.kick:
 			s.schedule(ctx)
 		case <-tick.C:
-			s.retryKills(ctx)
-			s.expireOffers(ctx)
+			s.periodic(ctx)
 			s.schedule(ctx)
 		}
 	}
@@ -95,6 +99,19 @@ func (s *Scheduler) drainUpdates(first mesos.TaskStatus) []mesos.TaskStatus {
 		}
 	}
 	return batch
+}
+
+// periodic runs the loop's timed duties.
+func (s *Scheduler) periodic(ctx context.Context) {
+	s.retryKills(ctx)
+	s.expireOffers(ctx)
+	s.unthrottle(ctx)
+	s.timeOutTransient(ctx)
+	s.reconcileOnSchedule(ctx)
+	if now := s.cfg.Now(); now.Sub(s.lastTick) >= time.Minute {
+		s.lastTick = now
+		s.pruneHistory(ctx)
+	}
 }
 
 // prompt asks the loop for a scheduling round soon.

@@ -43,7 +43,7 @@ func (s *Scheduler) transition(c *changes, t *state.Task, to taskstate.Status, m
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
+	now := s.cfg.Now().UTC()
 	if taskstate.Has(effects, taskstate.Delete) {
 		c.delete = append(c.delete, t.ID)
 		return nil
@@ -59,7 +59,9 @@ func (s *Scheduler) transition(c *changes, t *state.Task, to taskstate.Status, m
 		c.kill = append(c.kill, t.ID)
 	}
 	if taskstate.Has(effects, taskstate.Reschedule) && s.shouldReschedule(next, siblings) {
-		c.save = append(c.save, replacement(next, now))
+		repl := replacement(next, now)
+		s.throttle(repl, next)
+		c.save = append(c.save, repl)
 	}
 	if taskstate.Has(effects, taskstate.TransitionToLost) {
 		// Aurora never waits for a partition to heal to finish a user action.

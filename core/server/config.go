@@ -11,6 +11,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsimple"
+
+	"github.com/aurora-go/aurora/core/scheduling"
 )
 
 // Config is a scheduler replica's configuration, read from HCL by
@@ -31,6 +33,86 @@ type Config struct {
 	Mesos     MesosConfig      `hcl:"mesos,block"`
 	Executor  *ExecutorConfig  `hcl:"executor,block"`
 	Backup    *BackupConfig    `hcl:"backup,block"`
+	Scheduler *SchedulerConfig `hcl:"scheduler,block"`
+}
+
+// SchedulerConfig tunes the scheduling loop, with Aurora's flag names and
+// defaults. Every value is a duration string.
+type SchedulerConfig struct {
+	OfferHoldTime          string `hcl:"min_offer_hold_time,optional"`
+	OfferFilterDuration    string `hcl:"offer_filter_duration,optional"`
+	FlappingThreshold      string `hcl:"flapping_task_threshold,optional"`
+	InitialFlappingDelay   string `hcl:"initial_flapping_task_delay,optional"`
+	MaxFlappingDelay       string `hcl:"max_flapping_task_delay,optional"`
+	InitialSchedulePenalty string `hcl:"initial_schedule_penalty,optional"`
+	MaxSchedulePenalty     string `hcl:"max_schedule_penalty,optional"`
+	TransientTimeout       string `hcl:"transient_task_state_timeout,optional"`
+	HistoryPruneThreshold  string `hcl:"history_prune_threshold,optional"`
+}
+
+// durations parses the settings; an empty one keeps the scheduler's
+// default.
+func (s *SchedulerConfig) durations() (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	if s == nil {
+		return out, nil
+	}
+	var errs []error
+	for name, v := range map[string]string{
+		"min_offer_hold_time": s.OfferHoldTime, "offer_filter_duration": s.OfferFilterDuration,
+		"flapping_task_threshold": s.FlappingThreshold, "initial_flapping_task_delay": s.InitialFlappingDelay,
+		"max_flapping_task_delay": s.MaxFlappingDelay, "initial_schedule_penalty": s.InitialSchedulePenalty,
+		"max_schedule_penalty": s.MaxSchedulePenalty, "transient_task_state_timeout": s.TransientTimeout,
+		"history_prune_threshold": s.HistoryPruneThreshold,
+	} {
+		if v == "" {
+			continue
+		}
+		d, err := parseDuration("scheduler."+name, v, 0)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out[name] = d
+	}
+	return out, errors.Join(errs...)
+}
+
+// apply sets the configured values on a scheduling configuration.
+func (s *SchedulerConfig) apply(c *scheduling.Config) {
+	d, _ := s.durations()
+	c.OfferHold = d["min_offer_hold_time"]
+	c.OfferFilter = d["offer_filter_duration"]
+	c.FlappingThreshold = d["flapping_task_threshold"]
+	c.InitialFlappingDelay = d["initial_flapping_task_delay"]
+	c.MaxFlappingDelay = d["max_flapping_task_delay"]
+	c.InitialSchedulePenalty = d["initial_schedule_penalty"]
+	c.MaxSchedulePenalty = d["max_schedule_penalty"]
+	c.TransientTimeout = d["transient_task_state_timeout"]
+	c.PruneAfter = d["history_prune_threshold"]
+}
+
+// DevFile is what `aurora dev -config FILE` reads: the optional blocks of
+// a server configuration that make sense on one machine.
+type DevFile struct {
+	Scheduler *SchedulerConfig `hcl:"scheduler,block"`
+	Backup    *BackupConfig    `hcl:"backup,block"`
+}
+
+// LoadDevFile reads a dev configuration file. Errors name file:line:col.
+func LoadDevFile(path string) (*DevFile, error) {
+	var f DevFile
+	if err := hclsimple.DecodeFile(path, nil, &f); err != nil {
+		var diags hcl.Diagnostics
+		if errors.As(err, &diags) {
+			return nil, formatDiagnostics(diags)
+		}
+		return nil, err
+	}
+	if _, err := f.Scheduler.durations(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &f, nil
 }
 
 // RaftConfig configures the replicated log.
@@ -175,6 +257,9 @@ func (c *Config) finish(base string) error {
 	}
 	if c.Executor == nil {
 		c.Executor = &ExecutorConfig{}
+	}
+	if _, err := c.Scheduler.durations(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

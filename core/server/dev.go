@@ -18,7 +18,9 @@ type DevConfig struct {
 	DataDir  string
 	HTTPAddr string
 	Agents   int
-	Logger   hclog.Logger
+	// File holds optional settings (scheduler, backup) from -config.
+	File   *DevFile
+	Logger hclog.Logger
 	// Ready, if set, is called once the API is serving.
 	Ready func(apiURL, masterURL string)
 }
@@ -54,6 +56,9 @@ func RunDev(ctx context.Context, dc DevConfig) error {
 		DataDir: dc.DataDir, HTTPAddr: dc.HTTPAddr,
 		Raft:  RaftConfig{NodeID: "dev", Bind: "127.0.0.1:0"},
 		Mesos: MesosConfig{Master: cluster.MasterURL()},
+	}
+	if dc.File != nil {
+		cfg.Scheduler, cfg.Backup = dc.File.Scheduler, dc.File.Backup
 	}
 	if err := cfg.finish(dc.DataDir); err != nil {
 		return err

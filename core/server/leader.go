@@ -86,10 +86,12 @@ func (s *Server) runLeader(ctx context.Context) {
 		FrameworkID:     func() string { id, _ := s.store.Meta(state.MetaFrameworkID); return id },
 		Logger:          s.logger,
 	})
-	sched := scheduling.New(scheduling.Config{
+	scfg := scheduling.Config{
 		Executor: scheduling.ExecutorConfig{Command: execCmd, CPUs: s.cfg.Executor.CPUs, MemMB: s.cfg.Executor.MemMB},
 		Hostname: s.cfg.Raft.NodeID,
-	}, s.node, s.store, driver, s.constraint, s.logger)
+	}
+	s.cfg.Scheduler.apply(&scfg)
+	sched := scheduling.New(scfg, s.node, s.store, driver, s.constraint, s.logger)
 	s.mu.Lock()
 	s.leading = sched
 	s.mu.Unlock()

@@ -27,7 +27,9 @@ type Task struct {
 	Host         string            `json:"host,omitempty"`
 	Ports        map[string]uint64 `json:"ports,omitempty"`
 	Sandbox      string            `json:"sandbox,omitempty"`
-	Events       []Event           `json:"events"`
+	// PenaltyUntil is when a THROTTLED task may become PENDING.
+	PenaltyUntil time.Time `json:"penalty_until,omitempty"`
+	Events       []Event   `json:"events"`
 	Config       *spec.Job         `json:"config"`
 }
 

@@ -66,7 +66,15 @@ func freeAddr(t testing.TB) string {
 func startDev(t *testing.T, dataDir, addr string, extra ...string) *devServer {
 	t.Helper()
 	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &bytes.Buffer{}}
-	args := append([]string{"dev", "-data-dir", dataDir, "-http-addr", addr}, extra...)
+	// Flapping penalties short enough for tests; everything else as shipped.
+	settings := filepath.Join(dataDir, "dev-settings.hcl")
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(settings, []byte("scheduler {\n  initial_flapping_task_delay = \"1s\"\n  max_flapping_task_delay = \"4s\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"dev", "-data-dir", dataDir, "-http-addr", addr, "-config", settings}, extra...)
 	d.cmd = exec.Command(aurora, args...)
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	if err := d.cmd.Start(); err != nil {
