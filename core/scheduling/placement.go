@@ -16,6 +16,9 @@ import (
 	"github.com/aurora-go/aurora/core/taskstate"
 )
 
+// noOffers is the pending reason when no offer was held at all.
+const noOffers = "No offers available"
+
 // launch is one ACCEPT to send after the assignments are committed.
 type launch struct {
 	offer *heldOffer
@@ -60,6 +63,13 @@ func (s *Scheduler) schedule(ctx context.Context) {
 		}
 		placed := s.placeGroup(ctx, group, offers, hosts, used, reasons)
 		s.noteAttempt(group.key, len(placed) > 0, now)
+		// With no offer to look at, the last veto is still the best
+		// explanation (Aurora's nearest fit outlives empty rounds).
+		for _, t := range group.tasks {
+			if reasons[t.ID] == noOffers && previous[t.ID] != "" {
+				reasons[t.ID] = previous[t.ID]
+			}
+		}
 		for _, l := range placed {
 			siblings, _ := s.store.TasksOfJob(l.task.JobKey)
 			orig := group.byID[l.task.ID]
@@ -173,7 +183,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*held
 	}
 	if len(candidates) == 0 {
 		if len(shortfalls) == 0 {
-			setAll("No offers available")
+			setAll(noOffers)
 		} else {
 			setAll("Insufficient resources: " + nearest(shortfalls))
 		}

@@ -30,7 +30,7 @@ type Task struct {
 	// PenaltyUntil is when a THROTTLED task may become PENDING.
 	PenaltyUntil time.Time `json:"penalty_until,omitempty"`
 	Events       []Event   `json:"events"`
-	Config       *spec.Job         `json:"config"`
+	Config       *spec.Job `json:"config"`
 }
 
 // Event is one recorded transition of a task.
