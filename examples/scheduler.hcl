@@ -23,7 +23,7 @@ zookeeper {
 }
 
 mesos {
-  master           = "http://mesos-master.example.com:5050"
+  master           = "zk://zk1.example.com:2181,zk2.example.com:2181,zk3.example.com:2181/mesos"
   framework_name   = "Aurora"
   user             = "root"
   failover_timeout = "504h"   # 21 days, as Aurora

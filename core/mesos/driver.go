@@ -38,7 +38,9 @@ type Handler interface {
 
 // Config describes the framework and its master.
 type Config struct {
-	// MasterURL is the master's base URL, such as http://127.0.0.1:5050.
+	// MasterURL is the master's base URL, such as http://127.0.0.1:5050,
+	// or zk://host:2181,host:2181/mesos to follow the leader the masters
+	// elect in ZooKeeper.
 	MasterURL string
 	Name      string // framework name, "Aurora" by default
 	User      string // user tasks run as when the job names none
@@ -64,6 +66,8 @@ type Driver struct {
 	cfg     Config
 	handler Handler
 	logger  hclog.Logger
+
+	detector Detector
 
 	mu     sync.Mutex
 	caller calls.Caller // nil while not subscribed
@@ -92,9 +96,17 @@ func New(cfg Config) *Driver {
 }
 
 // Run subscribes and re-subscribes until ctx ends, handing events to h.
-// Run must not be called twice at once.
+// Before every subscription it finds the leading master; when the leader
+// moves, it subscribes to the new one. Run must not be called twice at
+// once.
 func (d *Driver) Run(ctx context.Context, h Handler) error {
 	d.handler = h
+	detector, err := NewDetector(d.cfg.MasterURL, d.logger)
+	if err != nil {
+		return err
+	}
+	defer detector.Close()
+	d.detector = detector
 	backoff := 500 * time.Millisecond
 	for {
 		start := time.Now()
@@ -142,13 +154,13 @@ func (d *Driver) frameworkInfo() *mesos.FrameworkInfo {
 	return fi
 }
 
-func (d *Driver) newCaller() calls.Caller {
+func (d *Driver) newCaller(master string) calls.Caller {
 	codec := codecs.ByMediaType[codecs.MediaTypeProtobuf]
 	if d.cfg.Codec == "json" {
 		codec = codecs.ByMediaType[codecs.MediaTypeJSON]
 	}
 	cli := httpcli.New(
-		httpcli.Endpoint(d.cfg.MasterURL+"/api/v1/scheduler"),
+		httpcli.Endpoint(master+"/api/v1/scheduler"),
 		httpcli.Codec(codec),
 		httpcli.Do(httpcli.With(httpcli.Timeout(15*time.Second))),
 	)
@@ -158,17 +170,21 @@ func (d *Driver) newCaller() calls.Caller {
 }
 
 func (d *Driver) subscribeOnce(ctx context.Context) error {
-	caller := d.newCaller()
+	subCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	master, leaderMoved, err := d.detector.Leader(subCtx)
+	if err != nil {
+		return fmt.Errorf("find the leading master: %w", err)
+	}
+	caller := d.newCaller(master)
 	fi := d.frameworkInfo()
 	call := calls.Subscribe(fi)
 	if fi.ID != nil {
 		call = call.With(calls.SubscribeTo(fi.ID.Value))
 	}
-	subCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	resp, err := caller.Call(subCtx, call)
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", d.cfg.MasterURL, err)
+		return fmt.Errorf("subscribe to %s: %w", master, err)
 	}
 	defer resp.Close()
 
@@ -201,6 +217,8 @@ func (d *Driver) subscribeOnce(ctx context.Context) error {
 			return ctx.Err()
 		case <-watchdog.C:
 			return fmt.Errorf("no event from the master for %s (missed heartbeats)", silence)
+		case <-leaderMoved:
+			return fmt.Errorf("the leading master changed (was %s)", master)
 		case e, ok := <-events:
 			if !ok {
 				select {
@@ -224,7 +242,7 @@ func (d *Driver) subscribeOnce(ctx context.Context) error {
 				d.caller = caller
 				d.fid = sub.FrameworkID.Value
 				d.mu.Unlock()
-				d.logger.Info("subscribed", "framework_id", sub.FrameworkID.Value, "master", d.cfg.MasterURL)
+				d.logger.Info("subscribed", "framework_id", sub.FrameworkID.Value, "master", master)
 				d.handler.Subscribed(ctx, sub.FrameworkID.Value)
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsimple"
 
+	"github.com/aurora-go/aurora/core/mesos"
 	"github.com/aurora-go/aurora/core/scheduling"
 )
 
@@ -143,7 +144,8 @@ type ZooKeeperConfig struct {
 
 // MesosConfig says which master to subscribe to.
 type MesosConfig struct {
-	// Master is the master's URL (http://host:5050).
+	// Master is the master's URL (http://host:5050), or zk://hosts/path to
+	// follow the leader the masters elect in ZooKeeper.
 	Master          string `hcl:"master"`
 	FrameworkName   string `hcl:"framework_name,optional"`
 	User            string `hcl:"user,optional"`
@@ -237,8 +239,8 @@ func (c *Config) finish(base string) error {
 	}
 	if c.Mesos.Master == "" {
 		errs = append(errs, errors.New("mesos.master is required"))
-	} else if !strings.HasPrefix(c.Mesos.Master, "http://") && !strings.HasPrefix(c.Mesos.Master, "https://") {
-		errs = append(errs, fmt.Errorf("mesos.master %q must be an http(s) URL of the master", c.Mesos.Master))
+	} else if _, err := mesos.NewDetector(c.Mesos.Master, nil); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := parseDuration("mesos.failover_timeout", c.Mesos.FailoverTimeout, DefaultFailoverTimeout); err != nil {
 		errs = append(errs, err)

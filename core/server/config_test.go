@@ -27,7 +27,7 @@ func TestConfigErrors(t *testing.T) {
 		{`data_dir = "d"`, `scheduler.hcl:1:1: Missing raft block`},
 		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"nope\"\n}\nmesos { master = \"http://m:5050\" }\n", `raft.bind "nope" must be host:port`},
 		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n peers = [\"b=127.0.0.1:2\"]\n}\nmesos { master = \"http://m:5050\" }\n", `must include this replica`},
-		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"m:5050\" }\n", `must be an http(s) URL`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"m:5050\" }\n", `must be http(s)://host:port or zk://hosts/path`},
 		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"http://m:5050\" }\nbackup { interval = \"soon\" }\n", `backup.interval "soon"`},
 		{"data_dir = \"d\"\nbogus = 1\n", `scheduler.hcl:2:1: Unsupported argument`},
 	}
