@@ -11,7 +11,7 @@ import (
 	"github.com/go-zookeeper/zk"
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/aurora-go/aurora/core/internal/zktest"
+	"github.com/aurora-go/aurora/internal/zktest"
 )
 
 // publishMaster joins the masters' group as Mesos does: an ephemeral

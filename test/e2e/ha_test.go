@@ -72,12 +72,12 @@ type haCluster struct {
 }
 
 func startHA(t testing.TB, n int) *haCluster {
-	return startHAWith(t, n, nil)
+	return startHAWith(t, n, nil, "")
 }
 
 // startHAWith starts n replicas; link, if set, gives the address replica
 // `from` dials to reach replica `to` (a proxy the test controls).
-func startHAWith(t testing.TB, n int, link func(from, to *replica) string) *haCluster {
+func startHAWith(t testing.TB, n int, link func(from, to *replica) string, extraConfig string) *haCluster {
 	t.Helper()
 	dir := t.TempDir()
 	h := &haCluster{t: t}
@@ -132,7 +132,8 @@ raft {
 mesos {
   master = %q
 }
-`, r.dataDir, r.httpAddr, r.id, r.raftAddr, strings.Join(peers, ", "), master)
+%s
+`, r.dataDir, r.httpAddr, r.id, r.raftAddr, strings.Join(peers, ", "), master, extraConfig)
 		if err := os.WriteFile(r.config, []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}

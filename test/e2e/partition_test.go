@@ -37,7 +37,7 @@ func TestHAPartitionedLeaderStepsDown(t *testing.T) {
 		p := newLinkProxy(t, to.raftAddr)
 		links[[2]string{from.id, to.id}] = p
 		return p.addr()
-	})
+	}, "")
 	old := h.leader(30 * time.Second)
 	ctx := context.Background()
 	if _, err := old.client().CreateJob(ctx, unplaceableJob(1)); err != nil {
