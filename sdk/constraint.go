@@ -37,6 +37,10 @@ type TaskGroup struct {
 
 // FilterRequest asks a constraint plugin for the vetoes of every candidate
 // host for one task group.
+//
+// A plugin must treat the request as read-only: on the plugin side the
+// hosts' attribute maps are shared with the SDK's host cache, which keeps
+// them across calls.
 type FilterRequest struct {
 	Group TaskGroup
 	// ActiveTasks maps attribute name -> value -> count of this job's active
@@ -94,4 +98,35 @@ type FilterResponse struct {
 type ConstraintPlugin interface {
 	Base
 	Filter(ctx context.Context, req *FilterRequest) (*FilterResponse, error)
+}
+
+// ScoreRequest asks for a preference score of every candidate host; it has
+// the same content as a FilterRequest.
+type ScoreRequest = FilterRequest
+
+// HostScore is the score of one host: higher is better.
+type HostScore struct {
+	HostID string
+	Score  float64
+}
+
+// ScoreResponse has one HostScore per request host, in request order.
+type ScoreResponse struct {
+	Scores []HostScore
+}
+
+// ConstraintScorer is implemented by constraint plugins that rank hosts as
+// well as veto them. It is optional: Serve detects it by type assertion and
+// advertises CapabilityScore in Info. The scheduler calls Score only on
+// hosts that no plugin vetoed.
+type ConstraintScorer interface {
+	Score(ctx context.Context, req *ScoreRequest) (*ScoreResponse, error)
+}
+
+// ScoringConstraintPlugin is a constraint plugin with the optional Score.
+// The typed client of the constraint kind implements it; Score answers
+// ErrUnimplemented when the plugin lacks CapabilityScore.
+type ScoringConstraintPlugin interface {
+	ConstraintPlugin
+	ConstraintScorer
 }

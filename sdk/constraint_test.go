@@ -71,7 +71,7 @@ func TestConstraintFilterRoundTrip(t *testing.T) {
 		ActiveTasks: map[string]map[string]int32{"host": {"h1": 1}},
 		Hosts: []Host{
 			{ID: "agent-1", Hostname: "h1", Attributes: map[string][]string{"host": {"h1"}, "zone": {"a"}}, Generation: 7},
-			{ID: "agent-2", Hostname: "h2", Attributes: map[string][]string{"host": {"h2"}}},
+			{ID: "agent-2", Hostname: "h2", Attributes: map[string][]string{"host": {"h2"}}, Generation: 1},
 		},
 	}
 	fake := &fakeConstraint{resp: &FilterResponse{Results: []HostResult{

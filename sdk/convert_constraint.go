@@ -6,7 +6,8 @@ import (
 	constraintv1 "github.com/aurora-go/aurora/sdk/proto/aurora/plugin/constraint/v1"
 )
 
-func filterRequestToProto(req *FilterRequest) *constraintv1.FilterRequest {
+// filterGroupToProto converts everything of req but its hosts.
+func filterGroupToProto(req *FilterRequest) *constraintv1.FilterRequest {
 	out := &constraintv1.FilterRequest{
 		Group: &constraintv1.TaskGroup{
 			Role:        req.Group.Role,
@@ -14,7 +15,6 @@ func filterRequestToProto(req *FilterRequest) *constraintv1.FilterRequest {
 			Job:         req.Group.Job,
 			Constraints: make([]*constraintv1.Constraint, 0, len(req.Group.Constraints)),
 		},
-		Hosts: make([]*constraintv1.Host, 0, len(req.Hosts)),
 	}
 	for _, c := range req.Group.Constraints {
 		out.Group.Constraints = append(out.Group.Constraints, &constraintv1.Constraint{
@@ -30,20 +30,11 @@ func filterRequestToProto(req *FilterRequest) *constraintv1.FilterRequest {
 			out.ActiveTasks[attr] = &constraintv1.ValueCounts{Counts: counts}
 		}
 	}
-	for _, h := range req.Hosts {
-		ph := &constraintv1.Host{Id: h.ID, Hostname: h.Hostname, Generation: h.Generation}
-		if len(h.Attributes) > 0 {
-			ph.Attributes = make(map[string]*constraintv1.AttributeValues, len(h.Attributes))
-			for name, values := range h.Attributes {
-				ph.Attributes[name] = &constraintv1.AttributeValues{Values: values}
-			}
-		}
-		out.Hosts = append(out.Hosts, ph)
-	}
 	return out
 }
 
-func filterRequestFromProto(req *constraintv1.FilterRequest) *FilterRequest {
+// filterGroupFromProto converts everything of req but its hosts.
+func filterGroupFromProto(req *constraintv1.FilterRequest) *FilterRequest {
 	g := req.GetGroup()
 	out := &FilterRequest{
 		Group: TaskGroup{
@@ -51,7 +42,6 @@ func filterRequestFromProto(req *constraintv1.FilterRequest) *FilterRequest {
 			Environment: g.GetEnvironment(),
 			Job:         g.GetJob(),
 		},
-		Hosts: make([]Host, 0, len(req.GetHosts())),
 	}
 	if cs := g.GetConstraints(); len(cs) > 0 {
 		out.Group.Constraints = make([]Constraint, 0, len(cs))
@@ -70,17 +60,29 @@ func filterRequestFromProto(req *constraintv1.FilterRequest) *FilterRequest {
 			out.ActiveTasks[attr] = counts.GetCounts()
 		}
 	}
-	for _, h := range req.GetHosts() {
-		host := Host{ID: h.GetId(), Hostname: h.GetHostname(), Generation: h.GetGeneration()}
-		if attrs := h.GetAttributes(); len(attrs) > 0 {
-			host.Attributes = make(map[string][]string, len(attrs))
-			for name, values := range attrs {
-				host.Attributes[name] = values.GetValues()
-			}
-		}
-		out.Hosts = append(out.Hosts, host)
-	}
 	return out
+}
+
+func hostToProto(h *Host, ref uint32, gen uint64) *constraintv1.Host {
+	ph := &constraintv1.Host{Id: h.ID, Hostname: h.Hostname, Generation: gen, Ref: ref}
+	if len(h.Attributes) > 0 {
+		ph.Attributes = make(map[string]*constraintv1.AttributeValues, len(h.Attributes))
+		for name, values := range h.Attributes {
+			ph.Attributes[name] = &constraintv1.AttributeValues{Values: values}
+		}
+	}
+	return ph
+}
+
+func hostFromProto(ph *constraintv1.Host) Host {
+	h := Host{ID: ph.GetId(), Hostname: ph.GetHostname(), Generation: ph.GetGeneration()}
+	if attrs := ph.GetAttributes(); len(attrs) > 0 {
+		h.Attributes = make(map[string][]string, len(attrs))
+		for name, values := range attrs {
+			h.Attributes[name] = values.GetValues()
+		}
+	}
+	return h
 }
 
 func vetoTypeToProto(t VetoType) constraintv1.VetoType {
@@ -105,40 +107,76 @@ func vetoTypeFromProto(t constraintv1.VetoType) (VetoType, error) {
 	}
 }
 
+// filterResponseToProto encodes resp sparsely: only vetoed hosts, by
+// position, with each distinct veto sent once.
 func filterResponseToProto(resp *FilterResponse) *constraintv1.FilterResponse {
-	out := &constraintv1.FilterResponse{Results: make([]*constraintv1.HostResult, 0, len(resp.Results))}
-	for _, r := range resp.Results {
-		pr := &constraintv1.HostResult{HostId: r.HostID}
-		if len(r.Vetoes) > 0 {
-			pr.Vetoes = make([]*constraintv1.Veto, 0, len(r.Vetoes))
-			for _, v := range r.Vetoes {
-				pr.Vetoes = append(pr.Vetoes, &constraintv1.Veto{
+	out := &constraintv1.FilterResponse{}
+	index := make(map[Veto]uint32)
+	for i, r := range resp.Results {
+		if len(r.Vetoes) == 0 {
+			continue
+		}
+		out.VetoedHosts = append(out.VetoedHosts, uint32(i))
+		out.VetoCounts = append(out.VetoCounts, uint32(len(r.Vetoes)))
+		for _, v := range r.Vetoes {
+			ref, ok := index[v]
+			if !ok {
+				ref = uint32(len(out.Vetoes))
+				index[v] = ref
+				out.Vetoes = append(out.Vetoes, &constraintv1.Veto{
 					Type:   vetoTypeToProto(v.Type),
 					Reason: v.Reason,
 					Score:  v.Score,
 				})
 			}
+			out.VetoRefs = append(out.VetoRefs, ref)
 		}
-		out.Results = append(out.Results, pr)
 	}
 	return out
 }
 
-func filterResponseFromProto(resp *constraintv1.FilterResponse) (*FilterResponse, error) {
-	out := &FilterResponse{Results: make([]HostResult, 0, len(resp.GetResults()))}
-	for _, r := range resp.GetResults() {
-		hr := HostResult{HostID: r.GetHostId()}
-		if vs := r.GetVetoes(); len(vs) > 0 {
-			hr.Vetoes = make([]Veto, 0, len(vs))
-			for _, v := range vs {
-				t, err := vetoTypeFromProto(v.GetType())
-				if err != nil {
-					return nil, fmt.Errorf("host %q: %w", hr.HostID, err)
-				}
-				hr.Vetoes = append(hr.Vetoes, Veto{Type: t, Reason: v.GetReason(), Score: v.GetScore()})
-			}
+// filterResponseFromProto expands a sparse response into one HostResult per
+// request host, in request order.
+func filterResponseFromProto(req *FilterRequest, resp *constraintv1.FilterResponse) (*FilterResponse, error) {
+	distinct := make([]Veto, len(resp.GetVetoes()))
+	for i, v := range resp.GetVetoes() {
+		t, err := vetoTypeFromProto(v.GetType())
+		if err != nil {
+			return nil, fmt.Errorf("veto %q: %w", v.GetReason(), err)
 		}
-		out.Results = append(out.Results, hr)
+		distinct[i] = Veto{Type: t, Reason: v.GetReason(), Score: v.GetScore()}
+	}
+	hosts, counts, refs := resp.GetVetoedHosts(), resp.GetVetoCounts(), resp.GetVetoRefs()
+	if len(hosts) != len(counts) {
+		return nil, fmt.Errorf("filter response lists %d vetoed hosts but %d veto counts", len(hosts), len(counts))
+	}
+	out := &FilterResponse{Results: make([]HostResult, len(req.Hosts))}
+	for i := range req.Hosts {
+		out.Results[i].HostID = req.Hosts[i].ID
+	}
+	all := make([]Veto, len(refs))
+	k := 0
+	prev := -1
+	for i, pos := range hosts {
+		if int(pos) >= len(req.Hosts) || int(pos) <= prev {
+			return nil, fmt.Errorf("filter response vetoes host position %d; want ascending positions below %d", pos, len(req.Hosts))
+		}
+		prev = int(pos)
+		c := int(counts[i])
+		if c == 0 || k+c > len(refs) {
+			return nil, fmt.Errorf("filter response has inconsistent veto counts at host position %d", pos)
+		}
+		for j := k; j < k+c; j++ {
+			if int(refs[j]) >= len(distinct) {
+				return nil, fmt.Errorf("filter response refers to veto %d of %d", refs[j], len(distinct))
+			}
+			all[j] = distinct[refs[j]]
+		}
+		out.Results[pos].Vetoes = all[k : k+c : k+c]
+		k += c
+	}
+	if k != len(refs) {
+		return nil, fmt.Errorf("filter response has %d veto refs, its counts add up to %d", len(refs), k)
 	}
 	return out, nil
 }
@@ -167,6 +205,23 @@ func checkFilterResponse(req *FilterRequest, resp *FilterResponse) error {
 			if v.Type != VetoStatic && v.Type != VetoDynamic {
 				return fmt.Errorf("filter result for host %q: veto %q has type %v; want VetoStatic or VetoDynamic", r.HostID, v.Reason, v.Type)
 			}
+		}
+	}
+	return nil
+}
+
+// checkScoreResponse enforces the Score contract: one score per request
+// host, in request order. Empty host IDs are filled in.
+func checkScoreResponse(req *ScoreRequest, resp *ScoreResponse) error {
+	if len(resp.Scores) != len(req.Hosts) {
+		return fmt.Errorf("score response has %d scores for %d hosts; want one score per host", len(resp.Scores), len(req.Hosts))
+	}
+	for i := range resp.Scores {
+		if resp.Scores[i].HostID == "" {
+			resp.Scores[i].HostID = req.Hosts[i].ID
+		}
+		if resp.Scores[i].HostID != req.Hosts[i].ID {
+			return fmt.Errorf("score %d is for host %q, want %q (scores must follow request order)", i, resp.Scores[i].HostID, req.Hosts[i].ID)
 		}
 	}
 	return nil

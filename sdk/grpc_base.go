@@ -4,8 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"slices"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	basev1 "github.com/aurora-go/aurora/sdk/proto/aurora/plugin/base/v1"
 )
@@ -14,9 +20,27 @@ import (
 type baseServer struct {
 	impl Base
 	kind string
+	// caps are the capabilities detected on impl; Info adds them.
+	caps    []string
+	schemas *schemaCache
 }
 
-func (s baseServer) info(ctx context.Context) (*basev1.InfoResponse, error) {
+func newBaseServer(impl Base, kind string, caps ...string) baseServer {
+	return baseServer{impl: impl, kind: kind, caps: caps, schemas: &schemaCache{}}
+}
+
+// recoverPanic turns a panic in plugin code into an Internal error naming
+// the method, so a buggy plugin fails the call instead of the process. The
+// stack goes to stderr, which the host logs.
+func recoverPanic(method string, err *error) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(os.Stderr, "plugin panicked in %s: %v\n%s", method, r, debug.Stack())
+		*err = status.Errorf(codes.Internal, "plugin panicked in %s: %v", method, r)
+	}
+}
+
+func (s baseServer) info(ctx context.Context) (_ *basev1.InfoResponse, err error) {
+	defer recoverPanic("Info", &err)
 	info, err := s.impl.Info(ctx)
 	if err != nil {
 		return nil, toStatus(err)
@@ -29,7 +53,12 @@ func (s baseServer) info(ctx context.Context) (*basev1.InfoResponse, error) {
 		Kind:         info.Kind,
 		Version:      info.Version,
 		ApiVersion:   info.APIVersion,
-		Capabilities: info.Capabilities,
+		Capabilities: slices.Clone(info.Capabilities),
+	}
+	for _, c := range s.caps {
+		if !slices.Contains(resp.Capabilities, c) {
+			resp.Capabilities = append(resp.Capabilities, c)
+		}
 	}
 	if resp.Kind == "" {
 		resp.Kind = s.kind
@@ -40,7 +69,8 @@ func (s baseServer) info(ctx context.Context) (*basev1.InfoResponse, error) {
 	return resp, nil
 }
 
-func (s baseServer) configSchema(ctx context.Context) (*basev1.ConfigSchemaResponse, error) {
+func (s baseServer) configSchema(ctx context.Context) (_ *basev1.ConfigSchemaResponse, err error) {
+	defer recoverPanic("ConfigSchema", &err)
 	schema, err := s.impl.ConfigSchema(ctx)
 	if err != nil {
 		return nil, toStatus(err)
@@ -51,8 +81,27 @@ func (s baseServer) configSchema(ctx context.Context) (*basev1.ConfigSchemaRespo
 	return &basev1.ConfigSchemaResponse{Json: schema.JSON}, nil
 }
 
-func (s baseServer) configure(ctx context.Context, req *basev1.ConfigureRequest) (*basev1.ConfigureResponse, error) {
-	if err := s.impl.Configure(ctx, json.RawMessage(req.GetConfig())); err != nil {
+// configure validates the configuration against the plugin's ConfigSchema
+// before the plugin sees it.
+func (s baseServer) configure(ctx context.Context, req *basev1.ConfigureRequest) (_ *basev1.ConfigureResponse, err error) {
+	defer recoverPanic("Configure", &err)
+	config := json.RawMessage(req.GetConfig())
+	schema, err := s.impl.ConfigSchema(ctx)
+	if err != nil {
+		return nil, toStatus(fmt.Errorf("config schema: %w", err))
+	}
+	var doc []byte
+	if schema != nil {
+		doc = schema.JSON
+	}
+	compiled, err := s.schemas.get(doc)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "the plugin's %v", err)
+	}
+	if err := compiled.Validate(config); err != nil {
+		return nil, toStatus(err)
+	}
+	if err := s.impl.Configure(ctx, config); err != nil {
 		return nil, toStatus(err)
 	}
 	return &basev1.ConfigureResponse{}, nil

@@ -31,7 +31,7 @@ func (p *GRPCExecutorPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) er
 		return errors.New("sdk: GRPCExecutorPlugin has no Impl to serve")
 	}
 	executorv1.RegisterExecutorPluginServer(s, &executorServer{
-		base: baseServer{impl: p.Impl, kind: KindExecutor},
+		base: newBaseServer(p.Impl, KindExecutor),
 		impl: p.Impl,
 	})
 	return nil
@@ -61,7 +61,8 @@ func (s *executorServer) Configure(ctx context.Context, req *basev1.ConfigureReq
 	return s.base.configure(ctx, req)
 }
 
-func (s *executorServer) Start(ctx context.Context, req *executorv1.StartRequest) (*executorv1.StartResponse, error) {
+func (s *executorServer) Start(ctx context.Context, req *executorv1.StartRequest) (_ *executorv1.StartResponse, err error) {
+	defer recoverPanic("Start", &err)
 	h, err := s.impl.Start(ctx, &StartRequest{
 		TaskID:     req.GetTaskId(),
 		SandboxDir: req.GetSandboxDir(),
@@ -77,7 +78,8 @@ func (s *executorServer) Start(ctx context.Context, req *executorv1.StartRequest
 	return &executorv1.StartResponse{Handle: taskHandleToProto(h)}, nil
 }
 
-func (s *executorServer) Wait(req *executorv1.WaitRequest, stream executorv1.ExecutorPlugin_WaitServer) error {
+func (s *executorServer) Wait(req *executorv1.WaitRequest, stream executorv1.ExecutorPlugin_WaitServer) (err error) {
+	defer recoverPanic("Wait", &err)
 	res, err := s.impl.Wait(stream.Context(), req.GetTaskId())
 	if err != nil {
 		return toStatus(err)
@@ -93,7 +95,8 @@ func (s *executorServer) Wait(req *executorv1.WaitRequest, stream executorv1.Exe
 	}})
 }
 
-func (s *executorServer) Stop(ctx context.Context, req *executorv1.StopRequest) (*executorv1.StopResponse, error) {
+func (s *executorServer) Stop(ctx context.Context, req *executorv1.StopRequest) (_ *executorv1.StopResponse, err error) {
+	defer recoverPanic("Stop", &err)
 	var grace time.Duration
 	if g := req.GetGrace(); g != nil {
 		if err := g.CheckValid(); err != nil {
@@ -107,14 +110,16 @@ func (s *executorServer) Stop(ctx context.Context, req *executorv1.StopRequest) 
 	return &executorv1.StopResponse{}, nil
 }
 
-func (s *executorServer) Signal(ctx context.Context, req *executorv1.SignalRequest) (*executorv1.SignalResponse, error) {
+func (s *executorServer) Signal(ctx context.Context, req *executorv1.SignalRequest) (_ *executorv1.SignalResponse, err error) {
+	defer recoverPanic("Signal", &err)
 	if err := s.impl.Signal(ctx, req.GetTaskId(), req.GetSignal()); err != nil {
 		return nil, toStatus(err)
 	}
 	return &executorv1.SignalResponse{}, nil
 }
 
-func (s *executorServer) Inspect(ctx context.Context, req *executorv1.InspectRequest) (*executorv1.InspectResponse, error) {
+func (s *executorServer) Inspect(ctx context.Context, req *executorv1.InspectRequest) (_ *executorv1.InspectResponse, err error) {
+	defer recoverPanic("Inspect", &err)
 	st, err := s.impl.Inspect(ctx, req.GetTaskId())
 	if err != nil {
 		return nil, toStatus(err)
@@ -125,7 +130,8 @@ func (s *executorServer) Inspect(ctx context.Context, req *executorv1.InspectReq
 	return &executorv1.InspectResponse{Status: taskStatusToProto(st)}, nil
 }
 
-func (s *executorServer) Recover(ctx context.Context, req *executorv1.RecoverRequest) (*executorv1.RecoverResponse, error) {
+func (s *executorServer) Recover(ctx context.Context, req *executorv1.RecoverRequest) (_ *executorv1.RecoverResponse, err error) {
+	defer recoverPanic("Recover", &err)
 	if req.GetHandle() == nil {
 		return nil, toStatus(fmt.Errorf("%w: recover needs a task handle", ErrInvalidArgument))
 	}
@@ -135,7 +141,8 @@ func (s *executorServer) Recover(ctx context.Context, req *executorv1.RecoverReq
 	return &executorv1.RecoverResponse{}, nil
 }
 
-func (s *executorServer) Destroy(ctx context.Context, req *executorv1.DestroyRequest) (*executorv1.DestroyResponse, error) {
+func (s *executorServer) Destroy(ctx context.Context, req *executorv1.DestroyRequest) (_ *executorv1.DestroyResponse, err error) {
+	defer recoverPanic("Destroy", &err)
 	if err := s.impl.Destroy(ctx, req.GetTaskId(), req.GetForce()); err != nil {
 		return nil, toStatus(err)
 	}

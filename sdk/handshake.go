@@ -10,6 +10,30 @@ import (
 const (
 	KindConstraint = "constraint"
 	KindExecutor   = "executor"
+	KindDiscovery  = "discovery"
+	KindQuota      = "quota"
+)
+
+// Kinds lists every plugin kind, in a stable order.
+func Kinds() []string {
+	return []string{KindConstraint, KindExecutor, KindDiscovery, KindQuota}
+}
+
+// KnownKind reports whether kind is one of Kinds.
+func KnownKind(kind string) bool {
+	switch kind {
+	case KindConstraint, KindExecutor, KindDiscovery, KindQuota:
+		return true
+	}
+	return false
+}
+
+// Capabilities: optional features within a kind's API major, listed in
+// Info.Capabilities. Serve detects them by type assertion on the
+// implementation and advertises them; a host checks them before use.
+const (
+	// CapabilityScore: the constraint plugin implements ConstraintScorer.
+	CapabilityScore = "score"
 )
 
 // APIVersion is the major version of the plugin API that this SDK speaks.
@@ -40,6 +64,8 @@ func VersionedPlugins() map[int]plugin.PluginSet {
 		APIVersion: {
 			KindConstraint: &GRPCConstraintPlugin{},
 			KindExecutor:   &GRPCExecutorPlugin{},
+			KindDiscovery:  &GRPCDiscoveryPlugin{},
+			KindQuota:      &GRPCQuotaPlugin{},
 		},
 	}
 }

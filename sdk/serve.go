@@ -18,6 +18,8 @@ const LogLevelEnv = "AURORA_PLUGIN_LOG_LEVEL"
 type ServeOpts struct {
 	Constraint ConstraintPlugin
 	Executor   ExecutorPlugin
+	Discovery  DiscoveryPlugin
+	Quota      QuotaPlugin
 	// Logger is handed to go-plugin; nil means NewLogger("plugin"). It
 	// should write hclog JSON to stderr, which the host parses.
 	Logger hclog.Logger
@@ -38,6 +40,11 @@ func NewLogger(name string) hclog.Logger {
 		JSONFormat: true,
 	})
 }
+
+// PluginSet returns the go-plugin plugin set of the kinds opts provides, for
+// hosts and test harnesses that serve plugins themselves (e.g. with
+// plugin.TestPluginGRPCConn).
+func PluginSet(opts ServeOpts) plugin.PluginSet { return pluginSet(opts) }
 
 // Serve serves the given plugin kinds over gRPC with go-plugin and returns
 // when the host shuts the plugin down. It must be called from main; the
@@ -94,6 +101,12 @@ func pluginSet(opts ServeOpts) plugin.PluginSet {
 	}
 	if opts.Executor != nil {
 		set[KindExecutor] = &GRPCExecutorPlugin{Impl: opts.Executor}
+	}
+	if opts.Discovery != nil {
+		set[KindDiscovery] = &GRPCDiscoveryPlugin{Impl: opts.Discovery}
+	}
+	if opts.Quota != nil {
+		set[KindQuota] = &GRPCQuotaPlugin{Impl: opts.Quota}
 	}
 	return set
 }

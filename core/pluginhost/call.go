@@ -10,8 +10,25 @@ import (
 
 // call runs fn against a live process. If the process died before or
 // during the call, it is replaced and fn runs once more on the new one.
-// timeout, if positive, bounds the whole call, restart included.
-func call[T any](ctx context.Context, s *supervisor, method string, timeout time.Duration, fn func(context.Context, sdk.Base) (T, error)) (T, error) {
+// timeout, if positive, bounds the whole call, restart included. The
+// circuit breaker may refuse the call at once; the outcome is recorded in
+// the breaker and the metrics.
+func call[T any](ctx context.Context, s *supervisor, method string, timeout time.Duration, fn func(context.Context, sdk.Base) (T, error)) (res T, err error) {
+	began := time.Now()
+	probe, err := s.breaker.allow()
+	if err != nil {
+		err = fmt.Errorf("plugin %s: %s: %w", s.spec, method, err)
+		s.host.metrics.observe(s.spec.Kind, s.spec.Name, method, time.Since(began), err)
+		return res, err
+	}
+	defer func() {
+		s.breaker.record(probe, err)
+		s.host.metrics.observe(s.spec.Kind, s.spec.Name, method, time.Since(began), err)
+	}()
+	return callLive(ctx, s, method, timeout, fn)
+}
+
+func callLive[T any](ctx context.Context, s *supervisor, method string, timeout time.Duration, fn func(context.Context, sdk.Base) (T, error)) (T, error) {
 	var zero T
 	ctx, cancel := withTimeout(ctx, timeout)
 	defer cancel()

@@ -2,57 +2,32 @@ package pluginhost
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/aurora-go/aurora/sdk"
 )
 
 // ConstraintClient calls a supervised constraint plugin. It implements
-// sdk.ConstraintPlugin.
+// sdk.ScoringConstraintPlugin.
 type ConstraintClient struct {
-	sup *supervisor
+	clientBase
 }
 
-var _ sdk.ConstraintPlugin = (*ConstraintClient)(nil)
+var (
+	_ sdk.ScoringConstraintPlugin = (*ConstraintClient)(nil)
+	_ Client                      = (*ConstraintClient)(nil)
+)
 
-func (c *ConstraintClient) Info(ctx context.Context) (*sdk.Info, error) {
-	return call(ctx, c.sup, "Info", c.sup.opts.timeouts.Base, func(ctx context.Context, b sdk.Base) (*sdk.Info, error) {
-		return b.Info(ctx)
-	})
-}
-
-func (c *ConstraintClient) ConfigSchema(ctx context.Context) (*sdk.Schema, error) {
-	return call(ctx, c.sup, "ConfigSchema", c.sup.opts.timeouts.Base, func(ctx context.Context, b sdk.Base) (*sdk.Schema, error) {
-		return b.ConfigSchema(ctx)
-	})
-}
-
-// Configure configures the plugin; the configuration is replayed whenever
-// the plugin is restarted.
-func (c *ConstraintClient) Configure(ctx context.Context, config json.RawMessage) error {
-	_, err := call(ctx, c.sup, "Configure", c.sup.opts.timeouts.Base, func(ctx context.Context, b sdk.Base) (struct{}, error) {
-		return struct{}{}, b.Configure(ctx, config)
-	})
-	if err == nil {
-		c.sup.rememberConfig(config)
-	}
-	return err
-}
-
+// Filter has the spec's timeout, else Timeouts.Filter.
 func (c *ConstraintClient) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
-	return call(ctx, c.sup, "Filter", c.sup.opts.timeouts.Filter, func(ctx context.Context, b sdk.Base) (*sdk.FilterResponse, error) {
+	return call(ctx, c.sup, "Filter", c.sup.filterTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.FilterResponse, error) {
 		return b.(sdk.ConstraintPlugin).Filter(ctx, req)
 	})
 }
 
-// Restarts counts the processes started to replace one that died.
-func (c *ConstraintClient) Restarts() int { return c.sup.restartCount() }
-
-// PID is the plugin's current process ID, 0 if none is running.
-func (c *ConstraintClient) PID() int { return c.sup.pid() }
-
-// Close kills the plugin process; further calls fail with ErrShutdown.
-func (c *ConstraintClient) Close() {
-	c.sup.close()
-	c.sup.host.forget(c.sup)
+// Score fails with sdk.ErrUnimplemented unless the plugin's Info lists
+// sdk.CapabilityScore.
+func (c *ConstraintClient) Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	return call(ctx, c.sup, "Score", c.sup.filterTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.ScoreResponse, error) {
+		return b.(sdk.ScoringConstraintPlugin).Score(ctx, req)
+	})
 }

@@ -12,8 +12,9 @@ import (
 
 // Host starts and supervises plugin processes.
 type Host struct {
-	logger hclog.Logger
-	opts   options
+	logger  hclog.Logger
+	opts    options
+	metrics *metrics
 
 	mu     sync.Mutex
 	sups   map[*supervisor]struct{}
@@ -29,11 +30,17 @@ func New(logger hclog.Logger, opts ...Option) *Host {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Host{
+	h := &Host{
 		logger: logger.Named("pluginhost"),
 		opts:   o,
 		sups:   make(map[*supervisor]struct{}),
 	}
+	m, err := newMetrics(o.registerer)
+	if err != nil {
+		h.logger.Error("cannot register plugin metrics; running without them", "error", err)
+	}
+	h.metrics = m
+	return h
 }
 
 // Constraint starts the constraint plugin of spec and verifies it.
@@ -42,7 +49,7 @@ func (h *Host) Constraint(ctx context.Context, spec Spec) (*ConstraintClient, er
 	if err != nil {
 		return nil, err
 	}
-	return &ConstraintClient{sup: s}, nil
+	return &ConstraintClient{clientBase{s}}, nil
 }
 
 // Executor starts the executor plugin of spec and verifies it.
@@ -51,7 +58,53 @@ func (h *Host) Executor(ctx context.Context, spec Spec) (*ExecutorClient, error)
 	if err != nil {
 		return nil, err
 	}
-	return &ExecutorClient{sup: s}, nil
+	return &ExecutorClient{clientBase{s}}, nil
+}
+
+// Discovery starts the discovery plugin of spec and verifies it.
+func (h *Host) Discovery(ctx context.Context, spec Spec) (*DiscoveryClient, error) {
+	s, err := h.start(ctx, spec, sdk.KindDiscovery)
+	if err != nil {
+		return nil, err
+	}
+	return &DiscoveryClient{clientBase{s}}, nil
+}
+
+// Quota starts the quota plugin of spec and verifies it.
+func (h *Host) Quota(ctx context.Context, spec Spec) (*QuotaClient, error) {
+	s, err := h.start(ctx, spec, sdk.KindQuota)
+	if err != nil {
+		return nil, err
+	}
+	return &QuotaClient{clientBase{s}}, nil
+}
+
+// Start starts the plugin of spec, whatever its kind, and returns its
+// client: a *ConstraintClient, *ExecutorClient, *DiscoveryClient or
+// *QuotaClient. Every client implements Client.
+func (h *Host) Start(ctx context.Context, spec Spec) (Client, error) {
+	if !sdk.KnownKind(spec.Kind) {
+		return nil, fmt.Errorf("plugin %s: unknown plugin kind %q", spec, spec.Kind)
+	}
+	s, err := h.start(ctx, spec, spec.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(s), nil
+}
+
+// Client is what every supervised plugin client offers besides its kind's
+// interface.
+type Client interface {
+	sdk.Base
+	// Restarts counts the processes started to replace one that died.
+	Restarts() int
+	// PID is the current process ID, 0 if none is running.
+	PID() int
+	// Circuit is the state of the plugin's circuit breaker.
+	Circuit() CircuitState
+	// Close kills the plugin process; further calls fail with ErrShutdown.
+	Close()
 }
 
 func (h *Host) start(ctx context.Context, spec Spec, kind string) (*supervisor, error) {

@@ -56,7 +56,7 @@ func TestBuiltinSpec(t *testing.T) {
 	if spec.Command != exe || !reflect.DeepEqual(spec.Args, []string{"plugin", "serve", "constraint/limit"}) || spec.Env != nil {
 		t.Fatalf("BuiltinSpec = %+v", spec)
 	}
-	if _, err := BuiltinSpec("quota", "static"); err == nil {
+	if _, err := BuiltinSpec("bogus", "static"); err == nil {
 		t.Fatal("BuiltinSpec accepted an unknown kind")
 	}
 }
@@ -162,6 +162,7 @@ func TestRestartWaitsForBackoff(t *testing.T) {
 }
 
 func TestMismatchedPluginIsRejected(t *testing.T) {
+	t.Parallel()
 	h, _ := newTestHost(t)
 	spec := builtinSpec(t, sdk.KindConstraint, "limit")
 	spec.Name = "rack-spread" // the process serves "limit"
@@ -179,6 +180,7 @@ func TestMismatchedPluginIsRejected(t *testing.T) {
 }
 
 func TestStartFailureIsReported(t *testing.T) {
+	t.Parallel()
 	h, _ := newTestHost(t)
 	_, err := h.Constraint(testContext(t), Spec{Kind: sdk.KindConstraint, Name: "x", Command: filepath.Join(t.TempDir(), "missing")})
 	if err == nil || !strings.Contains(err.Error(), "start plugin constraint/x") {

@@ -2,8 +2,12 @@ package pluginhost
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -17,9 +21,12 @@ import (
 // launch starts a plugin process, checks its Info against the spec and
 // replays the last configuration.
 func (s *supervisor) launch(ctx context.Context) (*instance, error) {
-	cmd := exec.Command(s.spec.Command, s.spec.Args...)
+	cmd := execCommand(s.spec)
 	cmd.Env = s.env()
-	cmd.SysProcAttr = sysProcAttr()
+	secure, err := secureConfig(s.spec.SHA256)
+	if err != nil {
+		return nil, fmt.Errorf("start plugin %s: %w", s.spec, err)
+	}
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: sdk.VersionedPlugins(),
@@ -27,12 +34,16 @@ func (s *supervisor) launch(ctx context.Context) (*instance, error) {
 		SkipHostEnv:      true,
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		StartTimeout:     s.opts.timeouts.Start,
+		SecureConfig:     secure,
 		Logger:           s.logger,
 	})
 	inst := &instance{client: client, cmd: cmd, started: time.Now()}
 	rpc, err := client.Client()
 	if err != nil {
 		s.kill(inst)
+		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
+			return nil, checksumError(s.spec, "refusing to start it")
+		}
 		return nil, fmt.Errorf("start plugin %s (%s): %w", s.spec, s.spec.Command, err)
 	}
 	inst.pid = cmd.Process.Pid
@@ -83,6 +94,9 @@ func (s *supervisor) verify(ctx context.Context, inst *instance, apiVersion int)
 	if info.Kind != s.spec.Kind || info.Name != s.spec.Name {
 		return fmt.Errorf("plugin %s: %w: it reports itself as %s/%s", s.spec, ErrMismatch, info.Kind, info.Name)
 	}
+	if s.spec.Version != "" && info.Version != s.spec.Version {
+		return fmt.Errorf("plugin %s: %w: it reports version %q, the spec says %q", s.spec, ErrMismatch, info.Version, s.spec.Version)
+	}
 	if int(info.APIVersion) != apiVersion {
 		return fmt.Errorf("plugin %s: %w: it reports API version %d on protocol version %d", s.spec, ErrMismatch, info.APIVersion, apiVersion)
 	}
@@ -95,4 +109,47 @@ func (s *supervisor) verify(ctx context.Context, inst *instance, apiVersion int)
 		}
 	}
 	return nil
+}
+
+// secureConfig is go-plugin's checksum check for a hex sha256; nil when
+// none is given. A fresh hash per start: hash.Hash keeps state.
+func secureConfig(hexSum string) (*plugin.SecureConfig, error) {
+	if hexSum == "" {
+		return nil, nil
+	}
+	sum, err := hex.DecodeString(hexSum)
+	if err != nil || len(sum) != sha256.Size {
+		return nil, fmt.Errorf("sha256 %q is not 64 hex digits", hexSum)
+	}
+	return &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()}, nil
+}
+
+// checksumError names both hashes: the spec's and the file's.
+func checksumError(spec Spec, what string) error {
+	actual, err := fileSHA256(spec.Command)
+	if err != nil {
+		actual = "unreadable: " + err.Error()
+	}
+	return fmt.Errorf("plugin %s: %w: the entry says sha256 %s, %s has sha256 %s; %s", spec, ErrChecksumMismatch, spec.SHA256, spec.Command, actual, what)
+}
+
+// fileSHA256 is the hex sha256 of a file.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// execCommand is the command of a plugin process, in its own process group.
+func execCommand(spec Spec) *exec.Cmd {
+	cmd := exec.Command(spec.Command, spec.Args...)
+	cmd.SysProcAttr = sysProcAttr()
+	return cmd
 }

@@ -92,6 +92,7 @@ func (s *supervisor) replace(ctx context.Context, dead *instance, why string) (*
 	s.restarts++
 	restarts := s.restarts
 	s.mu.Unlock()
+	s.host.metrics.restarted(s.spec.Kind, s.spec.Name)
 	s.logger.Warn("plugin restarted", "plugin", s.spec.String(), "pid", inst.pid, "restarts", restarts)
 	return inst, nil
 }

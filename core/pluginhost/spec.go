@@ -1,18 +1,32 @@
 package pluginhost
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aurora-go/aurora/sdk"
 )
 
 // Spec says how to start a plugin process.
 type Spec struct {
-	// Kind is sdk.KindConstraint or sdk.KindExecutor; Name is the plugin's
-	// name. The plugin's Info must report both.
+	// Kind is one of sdk.Kinds(); Name is the plugin's name. The plugin's
+	// Info must report both.
 	Kind, Name string
+	// Version, when set, must be the version the plugin's Info reports.
+	Version string
+	// SHA256, when set, is the hex checksum of Command. It is verified
+	// before every start (go-plugin SecureConfig); a mismatch refuses the
+	// start with ErrChecksumMismatch naming both hashes.
+	SHA256 string
+	// Config, when set, is applied with Configure after every start.
+	Config json.RawMessage
+	// Timeout, when positive, bounds each call of this plugin other than
+	// executor Wait, instead of the host's Timeouts.Filter and
+	// Timeouts.Control (executor Stop gets its grace period on top).
+	Timeout time.Duration
 	// Command and Args start the process.
 	Command string
 	Args    []string
@@ -26,7 +40,10 @@ func (s Spec) String() string { return s.Kind + "/" + s.Name }
 
 func (s Spec) validate(kind string) error {
 	var errs []error
-	if s.Kind != kind {
+	if kind == "" && !sdk.KnownKind(s.Kind) {
+		errs = append(errs, fmt.Errorf("unknown plugin kind %q", s.Kind))
+	}
+	if kind != "" && s.Kind != kind {
 		errs = append(errs, fmt.Errorf("spec kind is %q, want %q", s.Kind, kind))
 	}
 	if s.Name == "" {
@@ -45,9 +62,7 @@ func (s Spec) validate(kind string) error {
 // the current executable as `plugin serve KIND/NAME`, with an empty
 // environment.
 func BuiltinSpec(kind, name string) (Spec, error) {
-	switch kind {
-	case sdk.KindConstraint, sdk.KindExecutor:
-	default:
+	if !sdk.KnownKind(kind) {
 		return Spec{}, fmt.Errorf("built-in plugin %s/%s: unknown kind %q", kind, name, kind)
 	}
 	if name == "" {

@@ -43,6 +43,8 @@ type supervisor struct {
 	// contexts.
 	startLock chan struct{}
 
+	breaker *breaker
+
 	mu        sync.Mutex
 	inst      *instance
 	closed    bool
@@ -54,14 +56,49 @@ type supervisor struct {
 }
 
 func newSupervisor(h *Host, spec Spec) *supervisor {
-	return &supervisor{
+	s := &supervisor{
 		host:      h,
 		spec:      spec,
 		logger:    h.logger.Named(spec.Kind + "." + spec.Name),
 		opts:      h.opts,
 		startLock: make(chan struct{}, 1),
 	}
+	if len(spec.Config) > 0 {
+		s.config, s.hasConfig = slices.Clone(spec.Config), true
+	}
+	s.breaker = newBreaker(h.opts.breakerThreshold, h.opts.breakerCooldown, h.opts.now, func(st CircuitState) {
+		h.metrics.circuitState(spec.Kind, spec.Name, st)
+		if st == CircuitOpen {
+			s.logger.Error("plugin circuit breaker opened", "plugin", spec.String())
+		} else {
+			s.logger.Info("plugin circuit breaker changed", "plugin", spec.String(), "state", st.String())
+		}
+	})
+	h.metrics.circuitState(spec.Kind, spec.Name, CircuitClosed)
+	return s
 }
+
+// filterTimeout bounds hot-path calls: Filter, Score, Check, Get, Announce,
+// Withdraw, List.
+func (s *supervisor) filterTimeout() time.Duration {
+	if s.spec.Timeout > 0 {
+		return s.spec.Timeout
+	}
+	return s.opts.timeouts.Filter
+}
+
+// controlTimeout bounds executor control calls.
+func (s *supervisor) controlTimeout() time.Duration {
+	if s.spec.Timeout > 0 {
+		return s.spec.Timeout
+	}
+	return s.opts.timeouts.Control
+}
+
+func (s *supervisor) baseTimeout() time.Duration { return s.opts.timeouts.Base }
+
+// circuit is the state of the plugin's circuit breaker.
+func (s *supervisor) circuit() CircuitState { return s.breaker.current() }
 
 func (s *supervisor) lock(ctx context.Context) error {
 	select {

@@ -35,7 +35,7 @@ type Server struct {
 	backups *raftlog.Backups
 	metrics *metrics
 
-	constraint *pluginhost.ConstraintClient
+	constraint pluginhost.Filterer
 
 	// leading is the scheduler while this replica leads, nil otherwise.
 	mu       sync.Mutex
@@ -93,13 +93,22 @@ func (s *Server) Run(ctx context.Context) error {
 
 	s.plugins = pluginhost.New(s.logger.Named("plugins"))
 	defer s.plugins.Shutdown()
-	limitSpec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, "limit")
-	if err != nil {
-		return err
+	// Aurora's constraints are three built-in plugins: limit:N, value lists
+	// with negation, and dedicated hosts. Each is its own process, asked
+	// once per task group, and fails closed.
+	var filters []pluginhost.Filterer
+	for _, name := range []string{"dedicated", "value", "limit"} {
+		spec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, name)
+		if err != nil {
+			return err
+		}
+		client, err := s.plugins.Constraint(ctx, spec)
+		if err != nil {
+			return fmt.Errorf("start constraint plugin %s: %w", name, err)
+		}
+		filters = append(filters, pluginhost.NewPolicyFilter(spec.String(), pluginhost.FailClosed, client, s.logger))
 	}
-	if s.constraint, err = s.plugins.Constraint(ctx, limitSpec); err != nil {
-		return fmt.Errorf("start constraint plugin: %w", err)
-	}
+	s.constraint = pluginhost.CombineFilters(filters...)
 
 	reg := prometheus.NewRegistry()
 	s.metrics = newMetrics(reg, s)

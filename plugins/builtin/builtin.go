@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,8 +10,11 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 
+	"github.com/aurora-go/aurora/plugins/constraint/dedicated"
 	"github.com/aurora-go/aurora/plugins/constraint/limit"
+	"github.com/aurora-go/aurora/plugins/constraint/value"
 	"github.com/aurora-go/aurora/plugins/executor/thermos"
+	"github.com/aurora-go/aurora/plugins/quota/static"
 	"github.com/aurora-go/aurora/sdk"
 )
 
@@ -23,9 +27,44 @@ var plugins = map[string]func(hclog.Logger) sdk.ServeOpts{
 	sdk.KindConstraint + "/" + limit.Name: func(l hclog.Logger) sdk.ServeOpts {
 		return sdk.ServeOpts{Constraint: limit.New(l), Logger: l}
 	},
+	sdk.KindConstraint + "/" + value.Name: func(l hclog.Logger) sdk.ServeOpts {
+		return sdk.ServeOpts{Constraint: value.New(l), Logger: l}
+	},
+	sdk.KindConstraint + "/" + dedicated.Name: func(l hclog.Logger) sdk.ServeOpts {
+		return sdk.ServeOpts{Constraint: dedicated.New(l), Logger: l}
+	},
 	sdk.KindExecutor + "/" + thermos.Name: func(l hclog.Logger) sdk.ServeOpts {
 		return sdk.ServeOpts{Executor: thermos.New(l), Logger: l}
 	},
+	sdk.KindQuota + "/" + static.Name: func(l hclog.Logger) sdk.ServeOpts {
+		return sdk.ServeOpts{Quota: static.New(l), Logger: l}
+	},
+}
+
+// Version returns the release of the built-in plugin KIND/NAME, as its
+// Info reports it, for its catalog entry.
+func Version(kindSlashName string) (string, bool) {
+	opts, ok := plugins[kindSlashName]
+	if !ok {
+		return "", false
+	}
+	o := opts(nil)
+	var impl sdk.Base
+	switch {
+	case o.Constraint != nil:
+		impl = o.Constraint
+	case o.Executor != nil:
+		impl = o.Executor
+	case o.Discovery != nil:
+		impl = o.Discovery
+	case o.Quota != nil:
+		impl = o.Quota
+	}
+	info, err := impl.Info(context.Background())
+	if err != nil {
+		return "", false
+	}
+	return info.Version, true
 }
 
 // Names lists the built-in plugins as KIND/NAME, sorted.

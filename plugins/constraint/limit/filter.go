@@ -2,7 +2,6 @@ package limit
 
 import (
 	"context"
-	"slices"
 
 	"github.com/aurora-go/aurora/sdk"
 )
@@ -14,9 +13,9 @@ const constraintScore = 10000
 // ctxCheckEvery is how many hosts are evaluated between context checks.
 const ctxCheckEvery = 1024
 
-// Filter evaluates the group's constraints on every host.
+// Filter evaluates the group's limit constraints on every host.
 func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
-	constraints := valuesFirst(req.Group.Constraints)
+	constraints := limits(req.Group.Constraints)
 	resp := &sdk.FilterResponse{Results: make([]sdk.HostResult, len(req.Hosts))}
 	vetoed := 0
 	for i := range req.Hosts {
@@ -27,6 +26,9 @@ func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.Filte
 		}
 		h := &req.Hosts[i]
 		resp.Results[i].HostID = h.ID
+		if len(constraints) == 0 {
+			continue
+		}
 		if v, ok := firstVeto(constraints, req.ActiveTasks, h.Attributes); ok {
 			resp.Results[i].Vetoes = []sdk.Veto{v}
 			vetoed++
@@ -40,38 +42,26 @@ func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.Filte
 
 func isLimit(c sdk.Constraint) bool { return c.Limit > 0 }
 
-// valuesFirst orders value constraints before limit constraints, keeping
-// the order within each (Aurora's VALUES_FIRST stable sort).
-func valuesFirst(cs []sdk.Constraint) []sdk.Constraint {
-	out := slices.Clone(cs)
-	slices.SortStableFunc(out, func(a, b sdk.Constraint) int {
-		switch {
-		case isLimit(a) == isLimit(b):
-			return 0
-		case isLimit(a):
-			return 1
-		default:
-			return -1
+// limits returns the limit constraints, in order.
+func limits(cs []sdk.Constraint) []sdk.Constraint {
+	var out []sdk.Constraint
+	for _, c := range cs {
+		if isLimit(c) {
+			out = append(out, c)
 		}
-	})
+	}
 	return out
 }
 
-// firstVeto returns the veto of the first constraint the host fails.
+// firstVeto returns the veto of the first limit constraint the host fails.
 func firstVeto(cs []sdk.Constraint, active map[string]map[string]int32, attrs map[string][]string) (sdk.Veto, bool) {
 	for _, c := range cs {
 		values, present := attrs[c.Name]
-		if isLimit(c) {
-			if !present {
-				return mismatch(c.Name), true
-			}
-			if !limitSatisfied(c.Limit, values, active[c.Name]) {
-				return sdk.Veto{Type: sdk.VetoDynamic, Reason: "Limit not satisfied: " + c.Name, Score: constraintScore}, true
-			}
-			continue
-		}
-		if !valueMatches(c, values) {
+		if !present {
 			return mismatch(c.Name), true
+		}
+		if !limitSatisfied(c.Limit, values, active[c.Name]) {
+			return sdk.Veto{Type: sdk.VetoDynamic, Reason: "Limit not satisfied: " + c.Name, Score: constraintScore}, true
 		}
 	}
 	return sdk.Veto{}, false
@@ -79,19 +69,6 @@ func firstVeto(cs []sdk.Constraint, active map[string]map[string]int32, attrs ma
 
 func mismatch(name string) sdk.Veto {
 	return sdk.Veto{Type: sdk.VetoStatic, Reason: "Constraint not satisfied: " + name, Score: constraintScore}
-}
-
-// valueMatches is true if any constraint value is among the host's values,
-// XOR Negated.
-func valueMatches(c sdk.Constraint, hostValues []string) bool {
-	match := false
-	for _, v := range c.Values {
-		if slices.Contains(hostValues, v) {
-			match = true
-			break
-		}
-	}
-	return c.Negated != match
 }
 
 // limitSatisfied is true if, for every value of the host's attribute, the

@@ -11,6 +11,7 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 
 	"github.com/aurora-go/aurora/sdk"
+	"github.com/aurora-go/aurora/sdk/plugintest"
 )
 
 func staticVeto(attr string) []sdk.Veto {
@@ -66,52 +67,23 @@ func TestFilter(t *testing.T) {
 			want:        dynamicVeto("zone"),
 		},
 		{
-			name:        "value: one of the values matches",
-			constraints: []sdk.Constraint{{Name: "zone", Values: []string{"a", "b"}}},
-			attrs:       map[string][]string{"zone": {"b"}},
-		},
-		{
-			name:        "value: no value matches",
-			constraints: []sdk.Constraint{{Name: "zone", Values: []string{"a", "b"}}},
-			attrs:       map[string][]string{"zone": {"c"}},
-			want:        staticVeto("zone"),
-		},
-		{
-			name:        "value: missing attribute is an empty set",
-			constraints: []sdk.Constraint{{Name: "zone", Values: []string{"a"}}},
-			attrs:       map[string][]string{},
-			want:        staticVeto("zone"),
-		},
-		{
-			name:        "negated: a listed value vetoes",
-			constraints: []sdk.Constraint{{Name: "os", Values: []string{"windows"}, Negated: true}},
-			attrs:       map[string][]string{"os": {"windows"}},
-			want:        staticVeto("os"),
-		},
-		{
-			name:        "negated: other value passes",
-			constraints: []sdk.Constraint{{Name: "os", Values: []string{"windows"}, Negated: true}},
-			attrs:       map[string][]string{"os": {"linux"}},
-		},
-		{
-			name:        "negated: missing attribute passes",
-			constraints: []sdk.Constraint{{Name: "os", Values: []string{"windows"}, Negated: true}},
-		},
-		{
-			name: "value constraints are evaluated before limits, first veto wins",
+			name: "limits in order, first veto wins",
 			constraints: []sdk.Constraint{
 				{Name: "host", Limit: 1},
-				{Name: "zone", Values: []string{"a"}},
-				{Name: "os", Values: []string{"linux"}},
+				{Name: "rack", Limit: 1},
 			},
 			active: map[string]map[string]int32{"host": {"h1": 1}},
-			attrs:  map[string][]string{"host": {"h1"}, "zone": {"z"}, "os": {"darwin"}},
-			want:   staticVeto("zone"),
+			attrs:  map[string][]string{"host": {"h1"}},
+			want:   dynamicVeto("host"),
 		},
 		{
-			name:        "dedicated as a value constraint",
-			constraints: []sdk.Constraint{{Name: "dedicated", Values: []string{"db_team/redis"}}},
-			attrs:       map[string][]string{"dedicated": {"db_team/redis"}},
+			name: "value constraints are the value plugin's, not evaluated here",
+			constraints: []sdk.Constraint{
+				{Name: "zone", Values: []string{"a"}},
+				{Name: "os", Values: []string{"linux"}, Negated: true},
+				{Name: "dedicated", Values: []string{"db_team/redis"}},
+			},
+			attrs: map[string][]string{"zone": {"z"}, "os": {"linux"}},
 		},
 	}
 	p := New(hclog.NewNullLogger())
@@ -227,4 +199,8 @@ func TestFilterOverGRPC(t *testing.T) {
 	if !reflect.DeepEqual(resp.Results, want) {
 		t.Fatalf("results = %+v, want %+v", resp.Results, want)
 	}
+}
+
+func TestConformance(t *testing.T) {
+	plugintest.RunConstraintConformance(t, func() sdk.ConstraintPlugin { return New(nil) })
 }

@@ -1,7 +1,6 @@
 package limit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -52,16 +51,9 @@ func (p *plugin) ConfigSchema(context.Context) (*sdk.Schema, error) {
 
 // Configure accepts no configuration: empty, null or {}.
 func (p *plugin) Configure(_ context.Context, config json.RawMessage) error {
-	trimmed := bytes.TrimSpace(config)
-	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
-		return nil
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &fields); err != nil {
-		return fmt.Errorf("%w: limit plugin configuration must be a JSON object: %w", sdk.ErrInvalidArgument, err)
-	}
-	for k := range fields {
-		return fmt.Errorf("%w: limit plugin takes no configuration, got field %q", sdk.ErrInvalidArgument, k)
+	var none struct{}
+	if err := sdk.DecodeConfig(config, &none); err != nil {
+		return fmt.Errorf("limit plugin takes no configuration: %w", err)
 	}
 	return nil
 }
