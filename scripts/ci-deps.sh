@@ -1,6 +1,6 @@
 #!/bin/sh
 # ci-deps.sh installs what the tests need beyond Go: Debian's ZooKeeper
-# (zookeeper.jar and a JRE), which core/internal/zktest runs. Idempotent:
+# (zookeeper.jar and a JRE), which internal/zktest runs. Idempotent:
 # nothing happens when the package is already installed. Runs apt-get
 # directly as root, through sudo otherwise.
 set -eu

@@ -187,7 +187,7 @@ func (m *Master) validateTask(l *launchBatch, t *mesos.TaskInfo, available mesos
 	if err := validateID(t.TaskID.Value); err != nil {
 		return false, fmt.Errorf("Task ID '%s' is invalid: %w", t.TaskID.Value, err)
 	}
-	if fw.tasks[t.TaskID.Value] != nil || l.tasks[t.TaskID.Value] {
+	if _, unreachable := fw.unreachableTasks[t.TaskID.Value]; unreachable || fw.tasks[t.TaskID.Value] != nil || l.tasks[t.TaskID.Value] {
 		return false, fmt.Errorf("Task has duplicate ID: %s", t.TaskID.Value)
 	}
 	if t.AgentID.Value != a.id {

@@ -3,23 +3,17 @@ package mesoslite
 import (
 	"context"
 	"net"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gogo/protobuf/proto"
 	hclog "github.com/hashicorp/go-hclog"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 	"github.com/mesos/mesos-go/api/v1/lib/executor"
 )
-
-// masterLink is how an agent messages the master. Every method only queues the
-// message on the master's mailbox.
-type masterLink interface {
-	statusUpdate(agentID string, u statusUpdateMsg)
-	exitedExecutor(agentID, frameworkID, executorID string, status *int32)
-	executorMessage(agentID, frameworkID, executorID string, data []byte)
-}
 
 // Agent is an embedded Mesos agent actor: it runs executors as child processes
 // and serves the v1 executor API on its own port. All fields below mb are
@@ -29,6 +23,7 @@ type Agent struct {
 	cfg      AgentConfig
 	cluster  Config
 	workDir  string
+	metaDir  string // checkpointed state (see checkpoint.go)
 	log      hclog.Logger
 	clock    Clock
 	master   masterLink
@@ -38,12 +33,39 @@ type Agent struct {
 	mb         *mailbox
 	frameworks map[string]*agentFramework
 	tsum       *statusUpdateManager
-	stopping   bool
+	stopping   bool // Shutdown under way
+	detaching  bool // Detach under way
+	crashed    bool // the actor is gone (RestartAgent, Detach)
+	down       bool // shut down by the master: marked gone, or its machine is DOWN
+
+	// Registration with the leading master.
+	masterID     string
+	isRegistered bool
+	regTimer     Timer
+	regBackoff   time.Duration
+	regGen       int
+	// pingTimer fires when the master has not pinged for
+	// AgentPingTimeout * MaxAgentPingTimeouts: the agent then assumes the
+	// master lost it and registers again (Slave::pingTimeout).
+	pingTimer Timer
+	pingGen   int
+
+	// recovering is set while executors recovered from the checkpoint may
+	// still subscribe again; the agent registers when it ends.
+	recovering   bool
+	recoverTimer Timer
+
+	// dirty executors have their checkpoint written after the current batch
+	// of messages.
+	dirty map[*agentExecutor]struct{}
 
 	// ctx is cancelled when the agent is shut down; it aborts fetches.
 	ctx    context.Context
 	cancel context.CancelFunc
-	// wg tracks each executor's launch-and-wait goroutine.
+	// detached is closed when the actor crashes: the goroutines watching
+	// executor processes stop without reporting.
+	detached chan struct{}
+	// wg tracks each executor's launch-and-watch goroutine.
 	wg     sync.WaitGroup
 	forker *forker
 }
@@ -63,18 +85,31 @@ func newAgent(id string, cfg AgentConfig, cluster Config, workDir string, master
 		cfg:        cfg,
 		cluster:    cluster,
 		workDir:    workDir,
-		log:        cluster.Logger.Named("agent").With("agent_id", id, "hostname", cfg.Hostname),
+		metaDir:    filepath.Join(workDir, "meta"),
 		clock:      cluster.Clock,
 		master:     master,
 		mb:         newMailbox(),
 		frameworks: map[string]*agentFramework{},
+		dirty:      map[*agentExecutor]struct{}{},
 		ctx:        ctx,
 		cancel:     cancel,
+		detached:   make(chan struct{}),
 		forker:     f,
 	}
-	a.tsum = newStatusUpdateManager(a.log.Named("status_updates"), a.clock, a.mb.post, a.forwardUpdate,
-		cluster.StatusUpdateRetry, cluster.StatusUpdateRetryMax)
+	a.setID(id)
+	a.mb.idle = a.flushCheckpoints
 	return a
+}
+
+// setID names the agent; a new id also means a new status update manager.
+func (a *Agent) setID(id string) {
+	a.id = id
+	a.log = a.cluster.Logger.Named("agent").With("agent_id", id, "hostname", a.cfg.Hostname)
+	a.tsum = newStatusUpdateManager(a.log.Named("status_updates"), a.clock, a.mb.post, a.forwardUpdate,
+		a.cluster.StatusUpdateRetry, a.cluster.StatusUpdateRetryMax)
+	if a.info.ID != nil {
+		a.info.ID = &mesos.AgentID{Value: id}
+	}
 }
 
 // setAddress fills AgentInfo once the listener is bound; before the actor starts.
@@ -130,6 +165,11 @@ func (a *Agent) findTask(frameworkID, taskID string) (*agentExecutor, *agentTask
 // task's state changes (never away from a terminal one) and the update enters
 // the task's stream. Duplicates are dropped.
 func (a *Agent) statusUpdate(frameworkID string, ex *agentExecutor, status mesos.TaskStatus) {
+	if fw := a.frameworks[frameworkID]; fw != nil && fw.terminating {
+		a.log.Warn("ignoring status update for a terminating framework", "framework_id", frameworkID,
+			"task_id", status.TaskID.Value, "state", status.GetState().String())
+		return
+	}
 	if a.tsum.isDuplicate(frameworkID, &status) {
 		return
 	}
@@ -140,6 +180,7 @@ func (a *Agent) statusUpdate(frameworkID string, ex *agentExecutor, status mesos
 				ex.dequeue(t.info.TaskID.Value)
 			}
 		}
+		a.markDirty(ex)
 	}
 	if err := a.tsum.update(&pendingUpdate{frameworkID: frameworkID, status: status}); err != nil {
 		a.log.Warn("failed to handle status update", "framework_id", frameworkID, "task_id", status.TaskID.Value, "error", err)
@@ -170,20 +211,31 @@ func (a *Agent) agentUpdate(fw *agentFramework, ex *agentExecutor, taskID string
 }
 
 func (a *Agent) lostState(fw *agentFramework) mesos.TaskState {
-	for _, c := range fw.info.Capabilities {
-		if c.Type == mesos.FrameworkInfo_Capability_PARTITION_AWARE {
-			return mesos.TASK_DROPPED
-		}
+	if partitionAware(fw.info) {
+		return mesos.TASK_DROPPED
 	}
 	return mesos.TASK_LOST
+}
+
+func partitionAware(fi mesos.FrameworkInfo) bool {
+	for _, c := range fi.Capabilities {
+		if c.Type == mesos.FrameworkInfo_Capability_PARTITION_AWARE {
+			return true
+		}
+	}
+	return false
 }
 
 // handleRunTask is Slave::run for a task with a custom executor.
 func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 	fid := fwInfo.GetID().GetValue()
 	tid := t.TaskID.Value
-	if a.stopping {
+	switch {
+	case a.stopping || a.down || a.detaching:
 		a.log.Warn("ignoring task: the agent is shutting down", "framework_id", fid, "task_id", tid)
+		return
+	case t.AgentID.Value != a.id:
+		a.log.Warn("ignoring task for another agent", "framework_id", fid, "task_id", tid, "task_agent_id", t.AgentID.Value)
 		return
 	}
 	fw := a.frameworks[fid]
@@ -196,6 +248,7 @@ func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 		return
 	}
 	fw.info = fwInfo
+	a.checkpointFramework(fw)
 	ex := fw.executors[t.Executor.ExecutorID.Value]
 	if ex == nil {
 		ex = a.launchExecutor(fw, *t.Executor)
@@ -210,10 +263,12 @@ func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 			a.master.exitedExecutor(a.id, fid, ex.id, nil)
 		}
 	case executorRegistering:
+		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING, queued: true}
 		ex.queue = append(ex.queue, tid)
 		a.log.Info("queued task for an executor that has not subscribed yet", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 	case executorRunning:
+		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING}
 		a.log.Info("launching task", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 		ex.send(&executor.Event{Type: executor.Event_LAUNCH, Launch: &executor.Event_Launch{Task: t}})
@@ -283,6 +338,9 @@ func (a *Agent) handleShutdownFramework(frameworkID string) {
 }
 
 func (a *Agent) handleAcknowledge(frameworkID, taskID string, uuid []byte) {
+	if ex, _ := a.findTask(frameworkID, taskID); ex != nil {
+		a.markDirty(ex)
+	}
 	_, terminal, err := a.tsum.acknowledge(frameworkID, taskID, uuid)
 	if err != nil {
 		a.log.Warn("status update acknowledgement failed", "framework_id", frameworkID, "task_id", taskID,
@@ -327,6 +385,7 @@ func (a *Agent) handleUpdateFramework(info mesos.FrameworkInfo) {
 	fid := info.GetID().GetValue()
 	if fw := a.frameworks[fid]; fw != nil {
 		fw.info = info
+		a.checkpointFramework(fw)
 	}
 	a.tsum.resume(fid)
 }
@@ -337,12 +396,15 @@ func (a *Agent) maybeRemoveExecutor(fw *agentFramework, ex *agentExecutor) {
 	}
 	if fw.executors[ex.id] == ex {
 		delete(fw.executors, ex.id)
+		children.release(ex.containerID)
+		a.markDirty(ex)
 	}
 }
 
 func (a *Agent) maybeRemoveFramework(fw *agentFramework) {
 	if len(fw.executors) == 0 && !a.tsum.hasStreams(fw.id) && a.frameworks[fw.id] == fw {
 		delete(a.frameworks, fw.id)
+		a.removeFrameworkCheckpoint(fw)
 	}
 }
 
@@ -403,6 +465,8 @@ func (a *Agent) shutdown(ctx context.Context) error {
 	}
 	a.cancel()
 	_ = a.mb.call(context.Background(), func() {
+		stopTimer(a.pingTimer)
+		stopTimer(a.regTimer)
 		a.tsum.stop()
 		for _, fw := range a.frameworks {
 			for _, ex := range fw.executors {

@@ -17,31 +17,40 @@ type offerFilter struct {
 }
 
 // refuse installs a filter for resources the framework declined or left
-// unused, per Filters.refuse_seconds: 5 s when absent or negative, capped at a
-// year, at least one allocation interval, none for 0.
+// unused, per Filters.refuse_seconds (see refuseDuration).
 func (m *Master) refuse(fw *framework, agentID string, res mesos.Resources, filters *mesos.Filters) {
 	if len(res) == 0 {
 		return
 	}
+	d := refuseDuration(filters, m.cfg.AllocationInterval)
+	if d == 0 {
+		return
+	}
+	fw.filters[agentID] = append(fw.filters[agentID], &offerFilter{resources: res.Clone(), expires: m.clock.Now().Add(d)})
+}
+
+// refuseDuration is how long Filters.refuse_seconds refuses: 5 s when absent,
+// negative or NaN, capped at a year, at least one allocation interval, and
+// nothing for 0.
+func refuseDuration(filters *mesos.Filters, interval time.Duration) time.Duration {
 	secs := defaultRefuseSeconds
 	if filters != nil && filters.RefuseSeconds != nil {
 		secs = *filters.RefuseSeconds
 	}
 	switch {
 	case secs != secs || secs < 0: // NaN or negative
-		m.log.Warn("using the default refuse_seconds instead of an invalid one", "framework_id", fw.id, "refuse_seconds", secs)
 		secs = defaultRefuseSeconds
 	case secs > maxRefuseSeconds:
 		secs = maxRefuseSeconds
 	}
 	if secs == 0 {
-		return
+		return 0
 	}
 	d := secondsDuration(secs)
-	if d < m.cfg.AllocationInterval {
-		d = m.cfg.AllocationInterval
+	if d < interval {
+		d = interval
 	}
-	fw.filters[agentID] = append(fw.filters[agentID], &offerFilter{resources: res.Clone(), expires: m.clock.Now().Add(d)})
+	return d
 }
 
 // filtered reports whether an offer of res on the agent is refused by a live
@@ -121,13 +130,15 @@ func (m *Master) runAllocationTimer(ctx context.Context) {
 }
 
 // allocate is one allocation cycle of the hierarchical allocator, reduced to
-// unreserved resources: for each agent, all its free resources go as a single
-// offer to the first framework (lowest dominant share) that has an
-// unsuppressed role and does not filter them.
+// unreserved resources: for each active agent, all its free resources go as a
+// single offer to the first framework (lowest dominant share) that has an
+// unsuppressed role and does not filter them. Then inverse offers go out for
+// agents on scheduled machines.
 func (m *Master) allocate() {
 	if m.stopping {
 		return
 	}
+	defer m.generateInverseOffers()
 	var fws []*framework
 	for _, fw := range m.sortedFrameworks() {
 		if fw.connected() && fw.offerRole() != "" {
@@ -142,6 +153,9 @@ func (m *Master) allocate() {
 	made := map[*framework][]mesos.Offer{}
 	for _, aid := range m.agentOrder {
 		a := m.agents[aid]
+		if !a.active {
+			continue
+		}
 		avail := m.available(a)
 		if !allocatable(avail) {
 			continue

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 
 	hclog "github.com/hashicorp/go-hclog"
@@ -40,30 +41,77 @@ type Config struct {
 	// StatusUpdateRetryMax caps the doubling retry interval, default 10min.
 	StatusUpdateRetryMax time.Duration
 	// ExecutorRecoveryTimeout is MESOS_RECOVERY_TIMEOUT for checkpointing
-	// frameworks' executors. Default 15s: these agents do not recover executors
-	// across restarts, so an orphaned executor should give up quickly.
+	// frameworks' executors: how long they keep trying to subscribe again to
+	// an agent that went away. Default 15s (Mesos: 15min), so that an
+	// orphaned executor gives up soon; a restarted agent, or a new cluster
+	// with Recover, must come back within it.
 	ExecutorRecoveryTimeout time.Duration
 	// ExecutorReregistrationBackoff is MESOS_SUBSCRIPTION_BACKOFF_MAX, default 2s.
 	ExecutorReregistrationBackoff time.Duration
+	// ExecutorReregistrationTimeout is how long a restarted agent waits for
+	// the executors it recovered to subscribe again before it destroys them
+	// (--executor_reregistration_timeout), default 2s.
+	ExecutorReregistrationTimeout time.Duration
 	// Clock is the time source; nil means the wall clock.
 	Clock Clock
+
+	// AgentPingTimeout is how long the master waits for an agent's answer to
+	// each health-check ping (--agent_ping_timeout), default 15s. After
+	// MaxAgentPingTimeouts unanswered pings in a row (default 5) the agent
+	// is marked unreachable.
+	AgentPingTimeout     time.Duration
+	MaxAgentPingTimeouts int
+	// AgentReregisterTimeout is how long a new leading master waits for the
+	// agents it recovered to re-register, and how long it waits for an
+	// agent whose connection broke, before marking it unreachable
+	// (--agent_reregister_timeout), default 10min.
+	AgentReregisterTimeout time.Duration
+
+	// Masters is the number of master instances, default 1. Only the leader
+	// serves the scheduler API; the others answer it with 307 to the leader.
+	Masters int
+	// ZooKeeper, when set, makes every master instance contend for
+	// leadership in ZooKeeper the way Mesos masters do, so that leader
+	// detection can be tested against the embedded cluster.
+	ZooKeeper *ZooKeeperConfig
+
+	// Recover makes the agents recover the checkpointed state under
+	// WorkDir on Start and re-attach to the executors of checkpointing
+	// frameworks that are still running (--recover=reconnect), and lets those
+	// executors outlive the process. Without it, stale agent state is
+	// discarded at Start and executors die with the process.
+	Recover bool
+}
+
+// ZooKeeperConfig is where the masters publish their leader election, as
+// --zk=zk://Servers/Path does for Mesos masters.
+type ZooKeeperConfig struct {
+	Servers []string // host:port of each ZooKeeper server
+	Path    string   // e.g. "/mesos"; created if missing
+	// SessionTimeout of the masters' ZooKeeper session, default 10s.
+	SessionTimeout time.Duration
 }
 
 // Mesos defaults (src/master/constants.hpp, src/slave/constants.hpp).
 const (
-	defaultHeartbeatInterval                  = 15 * time.Second
-	defaultAllocationInterval                 = time.Second
-	defaultStatusUpdateRetry                  = 10 * time.Second
-	defaultStatusUpdateRetryMax               = 10 * time.Minute
-	defaultShutdownGrace                      = 5 * time.Second
-	defaultRegistrationTimeout                = time.Minute
-	defaultRecoveryTimeout                    = 15 * time.Second
-	defaultReregistrationBackoff              = 2 * time.Second
-	defaultRefuseSeconds                      = 5.0
-	maxRefuseSeconds                          = 365 * 24 * 60 * 60.0
-	executorHeartbeatInterval                 = 30 * time.Minute
-	defaultPortsBegin, defaultPortsEnd uint64 = 31000, 32000
-	mesosVersion                              = "1.10.0"
+	defaultHeartbeatInterval                    = 15 * time.Second
+	defaultAllocationInterval                   = time.Second
+	defaultStatusUpdateRetry                    = 10 * time.Second
+	defaultStatusUpdateRetryMax                 = 10 * time.Minute
+	defaultShutdownGrace                        = 5 * time.Second
+	defaultRegistrationTimeout                  = time.Minute
+	defaultRecoveryTimeout                      = 15 * time.Second
+	defaultReregistrationBackoff                = 2 * time.Second
+	defaultExecutorReregistrationTimeout        = 2 * time.Second
+	defaultAgentPingTimeout                     = 15 * time.Second
+	defaultMaxAgentPingTimeouts                 = 5
+	defaultAgentReregisterTimeout               = 10 * time.Minute
+	defaultZooKeeperSessionTimeout              = 10 * time.Second
+	defaultRefuseSeconds                        = 5.0
+	maxRefuseSeconds                            = 365 * 24 * 60 * 60.0
+	executorHeartbeatInterval                   = 30 * time.Minute
+	defaultPortsBegin, defaultPortsEnd   uint64 = 31000, 32000
+	mesosVersion                                = "1.10.0"
 )
 
 // DefaultAgent describes this machine: its hostname, every CPU, the total memory
@@ -118,6 +166,28 @@ func (cfg Config) withDefaults() (Config, error) {
 	setDefault(&cfg.ExecutorRegistrationTimeout, defaultRegistrationTimeout)
 	setDefault(&cfg.ExecutorRecoveryTimeout, defaultRecoveryTimeout)
 	setDefault(&cfg.ExecutorReregistrationBackoff, defaultReregistrationBackoff)
+	setDefault(&cfg.ExecutorReregistrationTimeout, defaultExecutorReregistrationTimeout)
+	setDefault(&cfg.AgentPingTimeout, defaultAgentPingTimeout)
+	setDefault(&cfg.AgentReregisterTimeout, defaultAgentReregisterTimeout)
+	if cfg.MaxAgentPingTimeouts <= 0 {
+		cfg.MaxAgentPingTimeouts = defaultMaxAgentPingTimeouts
+	}
+	if cfg.Masters <= 0 {
+		cfg.Masters = 1
+	}
+	if z := cfg.ZooKeeper; z != nil {
+		zc := *z
+		if len(zc.Servers) == 0 {
+			return cfg, errors.New("mesoslite: Config.ZooKeeper.Servers is empty")
+		}
+		zc.Servers = append([]string(nil), zc.Servers...)
+		zc.Path = "/" + strings.Trim(zc.Path, "/")
+		if zc.Path == "/" {
+			return cfg, errors.New("mesoslite: Config.ZooKeeper.Path is required")
+		}
+		setDefault(&zc.SessionTimeout, defaultZooKeeperSessionTimeout)
+		cfg.ZooKeeper = &zc
+	}
 	if cfg.StatusUpdateRetryMax < cfg.StatusUpdateRetry {
 		cfg.StatusUpdateRetryMax = cfg.StatusUpdateRetry
 	}

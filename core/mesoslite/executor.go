@@ -53,9 +53,13 @@ type agentExecutor struct {
 	grace       time.Duration
 	state       executorState
 	stream      *eventStream
-	proc        *process
+	proc        procHandle
 	pid         int
+	start       uint64 // the process' start time (procStartTime)
 	launching   bool
+	// recovered is set for an executor recovered from the checkpoint until
+	// it subscribes again or the re-registration timeout destroys it.
+	recovered bool
 	// killOnStart asks for the process to be killed as soon as it starts.
 	killOnStart bool
 	tasks       map[string]*agentTask // until their terminal update is acknowledged
@@ -147,6 +151,7 @@ func (a *Agent) launchExecutor(fw *agentFramework, info mesos.ExecutorInfo) *age
 		tasks:       map[string]*agentTask{},
 	}
 	fw.executors[ex.id] = ex
+	a.markDirty(ex)
 	spec := &launchSpec{
 		runsDir:     runs,
 		containerID: containerID,
@@ -160,25 +165,48 @@ func (a *Agent) launchExecutor(fw *agentFramework, info mesos.ExecutorInfo) *age
 	})
 	a.log.Info("launching executor", "framework_id", fw.id, "executor_id", ex.id, "container_id", containerID,
 		"directory", ex.directory)
+	// Executors that a restarted agent can recover must survive the death of
+	// this process; the others die with it.
+	pdeathsig := !(a.cluster.Recover && fw.info.GetCheckpoint())
 	a.wg.Add(1)
-	go a.runExecutor(fw, ex, spec, info.Command.URIs)
+	go a.runExecutor(fw, ex, spec, info.Command.URIs, pdeathsig)
 	return ex
 }
 
-// runExecutor is the goroutine that owns an executor's process: it starts it
-// and reaps it, reporting both to the agent's mailbox.
-func (a *Agent) runExecutor(fw *agentFramework, ex *agentExecutor, spec *launchSpec, uris []mesos.CommandInfo_URI) {
+// runExecutor is the goroutine that owns an executor's launch: it starts the
+// process, reports it to the agent's mailbox, then watches it.
+func (a *Agent) runExecutor(fw *agentFramework, ex *agentExecutor, spec *launchSpec, uris []mesos.CommandInfo_URI, pdeathsig bool) {
 	defer a.wg.Done()
-	proc, err := a.startContainer(a.ctx, spec, uris)
+	proc, err := a.startContainer(a.ctx, spec, uris, pdeathsig)
+	if err == nil {
+		select {
+		case <-a.detached:
+			// The agent crashed while launching; nothing would know this
+			// process.
+			proc.Kill()
+			return
+		default:
+		}
+	}
 	a.mb.post(func() { a.executorStarted(fw, ex, proc, err) })
 	if err != nil {
 		return
 	}
-	status := proc.wait()
-	a.mb.post(func() { a.executorExited(fw, ex, &status) })
+	a.watch(fw, ex, proc)
 }
 
-func (a *Agent) startContainer(ctx context.Context, spec *launchSpec, uris []mesos.CommandInfo_URI) (*process, error) {
+// watch reports the exit of an executor's process to the agent's mailbox. It
+// returns early, reporting nothing, when the agent crashes.
+func (a *Agent) watch(fw *agentFramework, ex *agentExecutor, h procHandle) {
+	select {
+	case <-h.Done():
+		status := h.Status()
+		a.mb.post(func() { a.executorExited(fw, ex, status) })
+	case <-a.detached:
+	}
+}
+
+func (a *Agent) startContainer(ctx context.Context, spec *launchSpec, uris []mesos.CommandInfo_URI, pdeathsig bool) (*process, error) {
 	if err := prepareSandbox(spec); err != nil {
 		return nil, err
 	}
@@ -193,7 +221,7 @@ func (a *Agent) startContainer(ctx context.Context, spec *launchSpec, uris []mes
 			return nil, err
 		}
 	}
-	return startProcess(ctx, a.forker, spec)
+	return startProcess(ctx, a.forker, spec, pdeathsig)
 }
 
 // mesosEnv is the MESOS_* part of an executor's environment (mesos.md §3.3).
@@ -231,7 +259,8 @@ func (a *Agent) executorStarted(fw *agentFramework, ex *agentExecutor, proc *pro
 		a.executorExited(fw, ex, nil)
 		return
 	}
-	ex.proc, ex.pid = proc, proc.pid
+	ex.proc, ex.pid, ex.start = proc, proc.pid, proc.start
+	a.markDirty(ex)
 	a.log.Info("executor started", "framework_id", fw.id, "executor_id", ex.id, "pid", proc.pid)
 	if ex.killOnStart || a.stopping {
 		proc.killGroup()
@@ -242,8 +271,8 @@ func (a *Agent) executorStarted(fw *agentFramework, ex *agentExecutor, proc *pro
 func (a *Agent) destroy(ex *agentExecutor) {
 	switch {
 	case ex.proc != nil:
-		a.log.Info("killing executor", "framework_id", ex.frameworkID, "executor_id", ex.id, "pid", ex.proc.pid)
-		ex.proc.killGroup()
+		a.log.Info("killing executor", "framework_id", ex.frameworkID, "executor_id", ex.id, "pid", ex.proc.Pid())
+		ex.proc.Kill()
 	case ex.launching:
 		ex.killOnStart = true
 	}
@@ -259,6 +288,7 @@ func (a *Agent) registrationTimeout(fw *agentFramework, ex *agentExecutor, timeo
 	ex.pending = &termination{mesos.TASK_FAILED, mesos.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
 		"Executor did not register within " + stoutDuration(timeout)}
 	ex.state = executorTerminating
+	a.markDirty(ex)
 	a.destroy(ex)
 }
 
@@ -270,6 +300,7 @@ func (a *Agent) terminateExecutor(fw *agentFramework, ex *agentExecutor) {
 	}
 	a.log.Info("shutting down executor", "framework_id", fw.id, "executor_id", ex.id, "grace_period", ex.grace)
 	ex.state = executorTerminating
+	a.markDirty(ex)
 	stopTimer(ex.regTimer)
 	ex.send(&executor.Event{Type: executor.Event_SHUTDOWN})
 	ex.graceTimer = a.clock.AfterFunc(ex.grace, func() {
@@ -292,6 +323,8 @@ func (a *Agent) executorExited(fw *agentFramework, ex *agentExecutor, status *in
 	ex.state = executorTerminated
 	ex.proc = nil
 	ex.launching = false
+	ex.recovered = false
+	a.markDirty(ex)
 	stopTimer(ex.regTimer)
 	stopTimer(ex.graceTimer)
 	ex.closeStream()

@@ -10,14 +10,6 @@ import (
 	"github.com/mesos/mesos-go/api/v1/lib/executor"
 )
 
-// handler is the agent's HTTP API.
-func (a *Agent) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v1/executor", a.serveExecutor)
-	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	return mux
-}
-
 // serveExecutor is POST /api/v1/executor (Slave::Http::executor).
 func (a *Agent) serveExecutor(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -78,10 +70,12 @@ func (a *Agent) serveSubscribe(w http.ResponseWriter, r *http.Request, call *exe
 	header := http.Header{}
 	header.Set("Content-Type", out.Type.ContentType())
 	header.Set("Cache-Control", "no-cache")
-	if err := s.serve(r.Context(), w, header, executorHeartbeats(a.clock)); err != nil {
+	err := s.serve(r.Context(), w, header, executorHeartbeats(a.clock))
+	if err != nil {
 		a.log.Debug("executor stream ended", "executor_id", call.ExecutorID.Value, "error", err)
 	}
 	a.mb.post(func() { a.executorStreamClosed(s) })
+	abortIfCut(err)
 }
 
 // lookupExecutor finds the framework and executor of a call (400 if unknown).
@@ -108,7 +102,7 @@ func (a *Agent) subscribeExecutor(s *eventStream, call *executor.Call) httpStatu
 	if bad != nil {
 		return *bad
 	}
-	if a.stopping || fw.terminating || ex.state == executorTerminating || ex.state == executorTerminated {
+	if a.stopping || a.down || fw.terminating || ex.state == executorTerminating || ex.state == executorTerminated {
 		a.log.Info("shutting down a subscribing executor that is terminating", "framework_id", fw.id, "executor_id", ex.id)
 		s.send(&executor.Event{Type: executor.Event_SHUTDOWN})
 		s.close()
@@ -140,6 +134,8 @@ func (a *Agent) subscribeExecutor(s *eventStream, call *executor.Call) httpStatu
 
 	ex.state = executorRunning
 	stopTimer(ex.regTimer)
+	a.markDirty(ex)
+	a.flushCheckpoints()
 	agentInfo := a.info
 	containerID := mesos.ContainerID{Value: ex.containerID}
 	s.send(&executor.Event{Type: executor.Event_SUBSCRIBED, Subscribed: &executor.Event_Subscribed{
@@ -159,6 +155,14 @@ func (a *Agent) subscribeExecutor(s *eventStream, call *executor.Call) httpStatu
 	}
 	ex.queue = nil
 	a.log.Info("executor subscribed", "framework_id", fw.id, "executor_id", ex.id, "tasks", len(ex.tasks))
+	if ex.recovered {
+		a.executorResubscribed(ex)
+		if !ex.hasLiveTasks() {
+			// Everything it was given was dropped: nothing left to run.
+			a.log.Info("shutting down a re-subscribed executor without live tasks", "framework_id", fw.id, "executor_id", ex.id)
+			a.terminateExecutor(fw, ex)
+		}
+	}
 	return httpStatus{code: http.StatusOK}
 }
 
@@ -188,7 +192,9 @@ func (a *Agent) handleExecutorCall(call *executor.Call) httpStatus {
 	case executor.Call_UPDATE:
 		status := *proto.Clone(&call.Update.Status).(*mesos.TaskStatus)
 		a.executorUpdate(fw, ex, status)
-		// The update is recorded: tell the executor to stop resending it.
+		// The update is recorded (and checkpointed): tell the executor to
+		// stop resending it.
+		a.flushCheckpoints()
 		ex.send(acknowledgedEvent(status))
 	case executor.Call_MESSAGE:
 		a.master.executorMessage(a.id, fw.id, ex.id, append([]byte(nil), call.Message.Data...))

@@ -2,6 +2,7 @@ package mesoslite
 
 import (
 	"sort"
+	"time"
 
 	"github.com/gogo/protobuf/proto"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
@@ -17,20 +18,28 @@ type framework struct {
 	failoverTimer Timer
 	failoverGen   int
 
-	tasks      map[string]*task
-	offers     map[string]*offer
-	filters    map[string][]*offerFilter // agent id → refusal filters
-	suppressed map[string]bool           // roles
+	tasks map[string]*task
+	// unreachableTasks are the tasks of unreachable agents (task → agent
+	// id); their ids may not be reused.
+	unreachableTasks map[string]string
+	offers           map[string]*offer
+	inverseOffers    map[string]*inverseOffer
+	inverseFilters   map[string]time.Time      // agent id → no inverse offers until
+	filters          map[string][]*offerFilter // agent id → refusal filters
+	suppressed       map[string]bool           // roles
 }
 
 func newFramework(id string, info mesos.FrameworkInfo) *framework {
 	return &framework{
-		id:         id,
-		info:       info,
-		tasks:      map[string]*task{},
-		offers:     map[string]*offer{},
-		filters:    map[string][]*offerFilter{},
-		suppressed: map[string]bool{},
+		id:               id,
+		info:             info,
+		tasks:            map[string]*task{},
+		unreachableTasks: map[string]string{},
+		offers:           map[string]*offer{},
+		inverseOffers:    map[string]*inverseOffer{},
+		inverseFilters:   map[string]time.Time{},
+		filters:          map[string][]*offerFilter{},
+		suppressed:       map[string]bool{},
 	}
 }
 
@@ -167,7 +176,9 @@ func (m *Master) failover(fw *framework, info mesos.FrameworkInfo) {
 	for _, o := range fw.offers {
 		m.removeOffer(o, false)
 	}
+	m.discardInverseOffers(fw)
 	fw.filters = map[string][]*offerFilter{}
+	fw.inverseFilters = map[string]time.Time{}
 	for _, aid := range m.agentOrder {
 		m.agents[aid].link.updateFramework(fw.info)
 	}
@@ -185,6 +196,7 @@ func (m *Master) streamClosed(s *eventStream) {
 		for _, o := range fw.offers {
 			m.removeOffer(o, false)
 		}
+		m.discardInverseOffers(fw)
 		fw.filters = map[string][]*offerFilter{}
 		if m.stopping {
 			return
@@ -219,11 +231,14 @@ func (m *Master) removeFramework(fw *framework) {
 	for _, o := range fw.offers {
 		m.removeOffer(o, false)
 	}
+	m.discardInverseOffers(fw)
 	for _, aid := range m.agentOrder {
 		a := m.agents[aid]
 		a.link.shutdownFramework(fw.id)
 		delete(a.tasks, fw.id)
 		delete(a.executors, fw.id)
+		delete(a.killed, fw.id)
+		delete(a.inverseStatuses, fw.id)
 	}
 	delete(m.frameworks, fw.id)
 	m.addCompleted(fw.id)
@@ -247,4 +262,18 @@ func (m *Master) updateFramework(fw *framework, u *scheduler.Call_UpdateFramewor
 	}
 	m.requestAllocation()
 	return httpStatus{code: 200}
+}
+
+// cutStream ends a framework's subscription abruptly, as a broken connection
+// would: no ERROR, the stream just stops, and the framework is disconnected.
+func (m *Master) cutStream(frameworkID string) bool {
+	fw := m.frameworks[frameworkID]
+	if fw == nil || fw.stream == nil {
+		return false
+	}
+	m.log.Info("cutting the subscription stream", "framework_id", fw.id, "stream_id", fw.stream.id)
+	s := fw.stream
+	s.cut()
+	m.streamClosed(s)
+	return true
 }

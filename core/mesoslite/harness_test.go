@@ -3,7 +3,6 @@ package mesoslite
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,8 @@ import (
 	"github.com/mesos/mesos-go/api/v1/lib/httpcli/httpsched"
 	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
 	"github.com/mesos/mesos-go/api/v1/lib/scheduler/calls"
+
+	"github.com/aurora-go/aurora/core/mesoslite/testexec"
 )
 
 // waitTimeout bounds every wait for an event; generous for -race on a busy
@@ -267,34 +268,19 @@ func (s *testScheduler) ack(st mesos.TaskStatus) {
 	s.mustCall(calls.Acknowledge(st.AgentID.Value, st.TaskID.Value, st.UUID))
 }
 
-// testExecutor is an ExecutorInfo running this test binary as an executor.
+// testExecutor is an ExecutorInfo running this test binary as the test
+// executor (package testexec).
 func testExecutor(t *testing.T, id string, codec encoding.Codec, mode string) *mesos.ExecutorInfo {
 	t.Helper()
-	bin, err := os.Executable()
+	name := "protobuf"
+	if codec.Type == codecs.MediaTypeJSON {
+		name = "json"
+	}
+	ex, err := testexec.ExecutorInfo(id, testexec.Options{Codec: name, Mode: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
-	shell := false
-	codecName := "protobuf"
-	if codec.Type == codecs.MediaTypeJSON {
-		codecName = "json"
-	}
-	env := []mesos.Environment_Variable{
-		envVar(envTestExecutor, "1"),
-		envVar(envTestCodec, codecName),
-		envVar(envTestMode, mode),
-	}
-	return &mesos.ExecutorInfo{
-		ExecutorID: mesos.ExecutorID{Value: id},
-		Name:       &id,
-		Command: &mesos.CommandInfo{
-			Value:       &bin,
-			Shell:       &shell,
-			Arguments:   []string{bin, "-test.run=^$"},
-			Environment: &mesos.Environment{Variables: env},
-		},
-		Resources: []mesos.Resource{scalarResource("cpus", 0.1), scalarResource("mem", 32)},
-	}
+	return ex
 }
 
 // shellExecutor is an executor that never subscribes.

@@ -26,9 +26,13 @@ type launchSpec struct {
 }
 
 // process is a launched executor process, leader of its own process group.
+// Its reaper (see children) closes done once it has exited.
 type process struct {
-	cmd *exec.Cmd
-	pid int
+	cmd    *exec.Cmd
+	pid    int
+	start  uint64 // start time in clock ticks since boot (procStartTime)
+	done   chan struct{}
+	status int32 // raw wait status, valid once done is closed
 }
 
 // sandboxPath is the Mesos sandbox layout under an agent's work dir.
@@ -55,7 +59,7 @@ func prepareSandbox(spec *launchSpec) error {
 // stdout and stderr appended to the sandbox's stdout and stderr files. With
 // shell (the default) the value runs through /bin/sh -c; otherwise the value
 // is executed with the arguments as argv, like execvp.
-func startProcess(ctx context.Context, f *forker, spec *launchSpec) (*process, error) {
+func startProcess(ctx context.Context, f *forker, spec *launchSpec, pdeathsig bool) (*process, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -91,11 +95,14 @@ func startProcess(ctx context.Context, f *forker, spec *launchSpec) (*process, e
 	}
 	defer stderr.Close()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.SysProcAttr = executorSysProcAttr()
+	cmd.SysProcAttr = executorSysProcAttr(pdeathsig)
 	if err := f.start(ctx, cmd); err != nil {
 		return nil, fmt.Errorf("starting executor: %w", err)
 	}
-	return &process{cmd: cmd, pid: cmd.Process.Pid}, nil
+	p := &process{cmd: cmd, pid: cmd.Process.Pid, done: make(chan struct{})}
+	p.start, _ = procStartTime(p.pid)
+	children.add(spec.containerID, p)
+	return p, nil
 }
 
 // lookPath resolves a bare command name against the PATH of env.
@@ -118,19 +125,31 @@ func lookPath(name string, env []string) (string, error) {
 	return "", fmt.Errorf("executable %q not found in PATH", name)
 }
 
-// wait reaps the process and returns its raw wait status (what Mesos reports
-// in FAILURE.status), then kills whatever is left of its process group.
-func (p *process) wait() int32 {
+// reap waits for the process, records its raw wait status (what Mesos
+// reports in FAILURE.status), kills whatever is left of its process group
+// and closes done.
+func (p *process) reap() {
 	err := p.cmd.Wait()
 	p.killGroup()
 	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
-		return int32(ws)
+		p.status = int32(ws)
+	} else {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			p.status = int32(ee.ExitCode() << 8)
+		}
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return int32(ee.ExitCode() << 8)
-	}
-	return 0
+	close(p.done)
+}
+
+func (p *process) Pid() int              { return p.pid }
+func (p *process) Done() <-chan struct{} { return p.done }
+func (p *process) Kill()                 { p.killGroup() }
+
+// Status is the raw wait status once Done is closed.
+func (p *process) Status() *int32 {
+	s := p.status
+	return &s
 }
 
 // killGroup sends SIGKILL to the whole process group.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrStopped is returned when a call reaches a master or agent that has been
@@ -15,11 +16,14 @@ var ErrStopped = errors.New("mesoslite: stopped")
 // actors can message each other without deadlocks, and two messages from the
 // same sender are handled in the order they were posted.
 type mailbox struct {
-	mu     sync.Mutex
-	queue  []func()
-	closed bool
-	wake   chan struct{}
-	done   chan struct{}
+	mu      sync.Mutex
+	queue   []func()
+	closed  bool
+	aborted atomic.Bool
+	wake    chan struct{}
+	done    chan struct{}
+	// idle, if set before run, runs after each batch of closures.
+	idle func()
 }
 
 func newMailbox() *mailbox {
@@ -79,11 +83,35 @@ func (mb *mailbox) run() {
 		closed := mb.closed
 		mb.mu.Unlock()
 		for _, f := range q {
+			if mb.aborted.Load() {
+				return
+			}
 			f()
+		}
+		if mb.aborted.Load() {
+			return
+		}
+		if mb.idle != nil && len(q) > 0 {
+			mb.idle()
 		}
 		if closed && len(q) == 0 {
 			return
 		}
+	}
+}
+
+// abort is a crash of the actor: called on its own goroutine, it refuses
+// further posts and makes run return as soon as the current closure does,
+// dropping whatever is queued.
+func (mb *mailbox) abort() {
+	mb.aborted.Store(true)
+	mb.mu.Lock()
+	mb.closed = true
+	mb.queue = nil
+	mb.mu.Unlock()
+	select {
+	case mb.wake <- struct{}{}:
+	default:
 	}
 }
 

@@ -15,40 +15,40 @@ import (
 // keeps --max_completed_frameworks=50 for its UI; we only need the ids).
 const maxCompletedFrameworks = 1000
 
-// agentLink is how the master messages an agent. Every method only queues the
-// message on the agent's mailbox.
-type agentLink interface {
-	runTask(fw mesos.FrameworkInfo, task mesos.TaskInfo)
-	killTask(frameworkID, taskID string, policy *mesos.KillPolicy)
-	shutdownExecutor(frameworkID, executorID string)
-	shutdownFramework(frameworkID string)
-	acknowledge(frameworkID, taskID string, uuid []byte)
-	frameworkMessage(frameworkID, executorID string, data []byte)
-	updateFramework(fw mesos.FrameworkInfo)
-}
-
 // Master is the embedded Mesos master actor. All fields are owned by its
 // mailbox goroutine.
 type Master struct {
-	id    string
-	cfg   Config
-	log   hclog.Logger
-	clock Clock
-	mb    *mailbox
-	info  mesos.MasterInfo
-	addr  string // host:port of the listener
+	id     string
+	cfg    Config
+	log    hclog.Logger
+	clock  Clock
+	mb     *mailbox
+	info   mesos.MasterInfo
+	addr   string // host:port of the listener
+	faults *faults
 
 	frameworks     map[string]*framework
 	completed      map[string]struct{}
 	completedOrder []string
-	agents         map[string]*agentEntry
+	agents         map[string]*agentEntry // registered, connected or not
 	agentOrder     []string
 	offers         map[string]*offer
+	inverseOffers  map[string]*inverseOffer
 	nextFramework  int
 	nextOffer      int
 	nextAgent      int
 	allocQueued    bool
 	stopping       bool
+
+	// What a Mesos master keeps in its registry and recovers after a
+	// failover (see registry), and what it only keeps in memory.
+	recovered      map[string]mesos.AgentInfo // admitted, not re-registered since the failover
+	recoveredTimer Timer
+	unreachable    map[string]int64 // agent id → unreachable time (ns)
+	gone           map[string]int64 // agent id → gone time (ns)
+	removed        map[string]struct{}
+	machines       map[string]*machine // scheduled machines by hostname
+	schedule       []MaintenanceWindow
 }
 
 // agentEntry is the master's view of an agent: its totals and what is
@@ -62,6 +62,23 @@ type agentEntry struct {
 	tasks     map[string]map[string]*task               // framework → task id
 	executors map[string]map[string]*mesos.ExecutorInfo // framework → executor id
 	offers    map[string]*offer
+	killed    map[string]map[string]bool // framework → tasks killed, re-killed on re-registration
+
+	// connected is false once its connection broke (it restarted) until it
+	// re-registers; active is whether its resources are offered.
+	connected bool
+	active    bool
+
+	pingTimer    Timer
+	pingGen      int
+	pongReceived bool
+	pingTimeouts int
+	reregTimer   Timer
+	reregGen     int
+
+	inverseOffers      map[string]*inverseOffer
+	inverseOutstanding map[string]bool                // frameworks with an outstanding inverse offer
+	inverseStatuses    map[string]*InverseOfferStatus // framework → its last answer
 }
 
 // task is the master's record of a launched task.
@@ -79,24 +96,32 @@ type task struct {
 	latest            *mesos.TaskStatus
 }
 
-func newMaster(id string, cfg Config) *Master {
-	return &Master{
-		id:         id,
-		cfg:        cfg,
-		log:        cfg.Logger.Named("master").With("master_id", id),
-		clock:      cfg.Clock,
-		mb:         newMailbox(),
-		frameworks: map[string]*framework{},
-		completed:  map[string]struct{}{},
-		agents:     map[string]*agentEntry{},
-		offers:     map[string]*offer{},
+func newMaster(id string, cfg Config, reg *registry, f *faults) *Master {
+	m := &Master{
+		id:            id,
+		cfg:           cfg,
+		log:           cfg.Logger.Named("master").With("master_id", id),
+		clock:         cfg.Clock,
+		mb:            newMailbox(),
+		faults:        f,
+		frameworks:    map[string]*framework{},
+		completed:     map[string]struct{}{},
+		agents:        map[string]*agentEntry{},
+		offers:        map[string]*offer{},
+		inverseOffers: map[string]*inverseOffer{},
+		recovered:     map[string]mesos.AgentInfo{},
+		unreachable:   map[string]int64{},
+		gone:          map[string]int64{},
+		removed:       map[string]struct{}{},
+		machines:      map[string]*machine{},
 	}
+	m.recoverRegistry(reg)
+	return m
 }
 
-// setAddress fills MasterInfo once the listener is bound. Called before the
-// actor starts.
-func (m *Master) setAddress(addr *net.TCPAddr, hostname string) {
-	m.addr = addr.String()
+// masterInfo is the MasterInfo of a master process with the given id
+// listening on addr, as it appears in SUBSCRIBED and in ZooKeeper.
+func masterInfo(id string, addr *net.TCPAddr, hostname string) mesos.MasterInfo {
 	ip := addr.IP.To4()
 	var ipNum uint32
 	if ip != nil {
@@ -108,15 +133,23 @@ func (m *Master) setAddress(addr *net.TCPAddr, hostname string) {
 	ipStr := addr.IP.String()
 	pid := "master@" + net.JoinHostPort(ipStr, strconv.Itoa(addr.Port))
 	version := mesosVersion
-	m.info = mesos.MasterInfo{
-		ID:       m.id,
-		IP:       ipNum,
-		Port:     &port,
-		PID:      &pid,
-		Hostname: &hostname,
-		Version:  &version,
-		Address:  &mesos.Address{Hostname: &hostname, IP: &ipStr, Port: int32(addr.Port)},
+	return mesos.MasterInfo{
+		ID:           id,
+		IP:           ipNum,
+		Port:         &port,
+		PID:          &pid,
+		Hostname:     &hostname,
+		Version:      &version,
+		Address:      &mesos.Address{Hostname: &hostname, IP: &ipStr, Port: int32(addr.Port)},
+		Capabilities: []mesos.MasterInfo_Capability{{Type: mesos.MasterInfo_Capability_AGENT_UPDATE}},
 	}
+}
+
+// setAddress fills MasterInfo once the listener is bound. Called before the
+// actor starts.
+func (m *Master) setAddress(addr *net.TCPAddr, hostname string) {
+	m.addr = addr.String()
+	m.info = masterInfo(m.id, addr, hostname)
 }
 
 // newAgentID allocates the next agent id; only before the actor starts.
@@ -126,37 +159,33 @@ func (m *Master) newAgentID() string {
 	return id
 }
 
-// addAgent registers an agent with the master (SlaveRegisteredMessage).
-func (m *Master) addAgent(info mesos.AgentInfo, endpoint string, link agentLink) {
-	id := info.GetID().GetValue()
-	m.agents[id] = &agentEntry{
-		id:        id,
-		info:      info,
-		total:     mesos.Resources(info.Resources).Clone(),
-		link:      link,
-		endpoint:  endpoint,
-		tasks:     map[string]map[string]*task{},
-		executors: map[string]map[string]*mesos.ExecutorInfo{},
-		offers:    map[string]*offer{},
-	}
-	m.agentOrder = append(m.agentOrder, id)
-	m.log.Info("agent registered", "agent_id", id, "hostname", info.Hostname, "resources", mesos.Resources(info.Resources).String())
-	m.requestAllocation()
-}
-
-// stop closes every subscription; the master refuses new ones from now on.
-func (m *Master) stop() {
+// stop closes every subscription and stops every timer; the master refuses
+// new subscriptions from now on. With cut the streams end abruptly, as when a
+// master process dies; otherwise after the events already queued.
+func (m *Master) stop(cut bool) {
 	m.stopping = true
+	stopTimer(m.recoveredTimer)
 	for _, fw := range m.sortedFrameworks() {
 		stopTimer(fw.failoverTimer)
 		fw.failoverGen++
 		if fw.stream != nil {
-			fw.stream.close()
+			if cut {
+				fw.stream.cut()
+			} else {
+				fw.stream.close()
+			}
 			fw.stream = nil
 		}
 		for _, o := range fw.offers {
 			m.removeOffer(o, false)
 		}
+		m.discardInverseOffers(fw)
+	}
+	for _, a := range m.agents {
+		stopTimer(a.pingTimer)
+		stopTimer(a.reregTimer)
+		a.pingGen++
+		a.reregGen++
 	}
 }
 
@@ -213,6 +242,12 @@ func (m *Master) removeTask(t *task) {
 		delete(fw.tasks, t.id)
 	}
 	if a := m.agents[t.agentID]; a != nil {
+		if killed := a.killed[t.frameworkID]; killed != nil {
+			delete(killed, t.id)
+			if len(killed) == 0 {
+				delete(a.killed, t.frameworkID)
+			}
+		}
 		if tasks := a.tasks[t.frameworkID]; tasks != nil {
 			delete(tasks, t.id)
 			if len(tasks) == 0 {

@@ -3,6 +3,7 @@ package mesoslite
 import (
 	"bytes"
 
+	"github.com/gogo/protobuf/proto"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
 )
@@ -24,6 +25,10 @@ func (m *Master) kill(fw *framework, k *scheduler.Call_Kill) {
 		return
 	}
 	m.log.Info("killing task", "framework_id", fw.id, "task_id", t.id, "agent_id", a.id)
+	if a.killed[fw.id] == nil {
+		a.killed[fw.id] = map[string]bool{}
+	}
+	a.killed[fw.id][t.id] = true
 	a.link.killTask(fw.id, t.id, k.KillPolicy)
 }
 
@@ -43,6 +48,10 @@ func (m *Master) shutdownExecutor(fw *framework, s *scheduler.Call_Shutdown) {
 // stream. An ACK of a terminal update removes the task. Unknown agents and
 // tasks are only logged (the call is still 202).
 func (m *Master) acknowledge(fw *framework, ack *scheduler.Call_Acknowledge) {
+	if take(&m.faults.dropAcks) {
+		m.log.Warn("fault injection: dropping an acknowledgement", "framework_id", fw.id, "task_id", ack.TaskID.Value)
+		return
+	}
 	a := m.agents[ack.AgentID.Value]
 	if a == nil {
 		m.log.Warn("cannot send an acknowledgement to an unknown agent", "framework_id", fw.id,
@@ -87,9 +96,18 @@ func (m *Master) handleStatusUpdate(agentID string, u statusUpdateMsg) {
 	}
 	taskID := u.status.TaskID.Value
 	fw := m.frameworks[u.frameworkID]
-	if fw != nil && fw.connected() {
+	switch {
+	case fw != nil && fw.connected() && take(&m.faults.dropUpdates):
+		m.log.Warn("fault injection: dropping a status update", "framework_id", u.frameworkID, "task_id", taskID,
+			"state", u.status.GetState().String())
+	case fw != nil && fw.connected():
 		fw.send(updateEvent(u.status))
-	} else {
+		if take(&m.faults.duplicateUpdates) {
+			m.log.Warn("fault injection: duplicating a status update", "framework_id", u.frameworkID, "task_id", taskID,
+				"state", u.status.GetState().String())
+			fw.send(updateEvent(*proto.Clone(&u.status).(*mesos.TaskStatus)))
+		}
+	default:
 		m.log.Warn("dropping status update for a disconnected or unknown framework", "framework_id", u.frameworkID,
 			"task_id", taskID, "state", u.status.GetState().String())
 	}

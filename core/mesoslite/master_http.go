@@ -11,23 +11,6 @@ import (
 
 const streamIDHeader = "Mesos-Stream-Id"
 
-// handler is the master's HTTP API.
-func (m *Master) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v1/scheduler", m.serveScheduler)
-	mux.HandleFunc("/redirect", m.serveRedirect)
-	mux.HandleFunc("/master/redirect", m.serveRedirect)
-	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	return mux
-}
-
-// serveRedirect answers GET /redirect with the leading master's base URL. This
-// master always leads, so it points at itself (protocol-relative, like Mesos).
-func (m *Master) serveRedirect(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Location", "//"+m.addr)
-	w.WriteHeader(http.StatusTemporaryRedirect)
-}
-
 // serveScheduler is POST /api/v1/scheduler (Master::Http::scheduler).
 func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -119,6 +102,7 @@ func (m *Master) serveSubscribe(w http.ResponseWriter, r *http.Request, call *sc
 		m.log.Debug("subscription stream ended", "stream_id", s.id, "error", err)
 	}
 	m.mb.post(func() { m.streamClosed(s) })
+	abortIfCut(err)
 }
 
 // handleCall runs a non-SUBSCRIBE call on the actor: the framework must be
@@ -170,10 +154,13 @@ func (m *Master) handleCall(call *scheduler.Call, streamID string) httpStatus {
 		m.message(fw, call.Message)
 	case scheduler.Call_UPDATE_FRAMEWORK:
 		return m.updateFramework(fw, call.UpdateFramework)
-	case scheduler.Call_REQUEST, scheduler.Call_ACCEPT_INVERSE_OFFERS, scheduler.Call_DECLINE_INVERSE_OFFERS,
-		scheduler.Call_ACKNOWLEDGE_OPERATION_STATUS, scheduler.Call_RECONCILE_OPERATIONS:
-		// Accepted without effect: the built-in allocator ignores requests,
-		// there are no inverse offers, and no operation carries feedback.
+	case scheduler.Call_ACCEPT_INVERSE_OFFERS:
+		m.answerInverseOffers(fw, call.AcceptInverseOffers.InverseOfferIDs, call.AcceptInverseOffers.Filters, true)
+	case scheduler.Call_DECLINE_INVERSE_OFFERS:
+		m.answerInverseOffers(fw, call.DeclineInverseOffers.InverseOfferIDs, call.DeclineInverseOffers.Filters, false)
+	case scheduler.Call_REQUEST, scheduler.Call_ACKNOWLEDGE_OPERATION_STATUS, scheduler.Call_RECONCILE_OPERATIONS:
+		// Accepted without effect: the built-in allocator ignores requests
+		// and no operation carries feedback.
 		m.log.Debug("accepting call without effect", "framework_id", fid, "type", call.Type.String())
 	default:
 		return statusf(http.StatusNotImplemented, "Received an unexpected '%s' call", call.Type.String())

@@ -43,9 +43,10 @@ func (m *Master) newOffer(fw *framework, a *agentEntry, res mesos.Resources, rol
 			Address: mesos.Address{Hostname: &host, IP: &ip, Port: port},
 			Path:    &path,
 		},
-		Resources:   res.Clone(),
-		Attributes:  append([]mesos.Attribute(nil), a.info.Attributes...),
-		ExecutorIDs: execIDs,
+		Resources:      res.Clone(),
+		Attributes:     append([]mesos.Attribute(nil), a.info.Attributes...),
+		ExecutorIDs:    execIDs,
+		Unavailability: m.unavailability(a.info.Hostname),
 	}
 	// Frameworks without MULTI_ROLE get offers without allocation_info
 	// (pre-MULTI_ROLE format); MULTI_ROLE ones get it on the offer and on every

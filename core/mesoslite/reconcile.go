@@ -8,14 +8,14 @@ import (
 )
 
 // reconcile handles RECONCILE (Master::reconcile). Implicit (no tasks): the
-// latest state of every task the master knows for the framework. Explicit:
-// per task, its latest state if known, else TASK_GONE when its agent is
-// registered, TASK_UNKNOWN when the agent is unknown or not given (TASK_LOST
-// for frameworks without PARTITION_AWARE). All answers are SOURCE_MASTER,
+// latest state of every task the master knows for the framework. Explicit,
+// per task (mesos.md §1.9): its latest state if known; nothing while its agent
+// (or, without an agent id, any agent) has not re-registered since a master
+// failover; else TASK_GONE when its agent is registered, TASK_UNREACHABLE
+// (with unreachable_time) when it is unreachable, TASK_GONE_BY_OPERATOR when
+// it was marked gone, TASK_UNKNOWN otherwise — TASK_LOST for all four
+// without PARTITION_AWARE. All answers are SOURCE_MASTER,
 // REASON_RECONCILIATION and carry no uuid.
-//
-// The "no reply while an agent is recovering" case of Mesos never arises here:
-// agents are registered from the start and there is no master failover.
 func (m *Master) reconcile(fw *framework, tasks []scheduler.Call_Reconcile_Task) {
 	if len(tasks) == 0 {
 		ids := make([]string, 0, len(fw.tasks))
@@ -34,19 +34,34 @@ func (m *Master) reconcile(fw *framework, tasks []scheduler.Call_Reconcile_Task)
 			continue
 		}
 		var (
-			state   mesos.TaskState
-			message string
+			state           mesos.TaskState
+			message         string
+			unreachableTime int64
 		)
+		aid := rt.GetAgentID().GetValue()
+		_, recovering := m.recovered[aid]
 		switch {
-		case rt.AgentID != nil && m.agents[rt.AgentID.Value] != nil:
+		case (aid != "" && recovering) || (aid == "" && len(m.recovered) > 0):
+			m.log.Info("dropping reconciliation of a task while agents have not re-registered", "framework_id", fw.id,
+				"task_id", rt.TaskID.Value, "agent_id", aid)
+			continue
+		case aid != "" && m.agents[aid] != nil:
 			state, message = mesos.TASK_GONE, "Reconciliation: Task is unknown to the agent"
+		case aid != "" && m.unreachable[aid] != 0:
+			state, message, unreachableTime = mesos.TASK_UNREACHABLE, "Reconciliation: Task is unreachable", m.unreachable[aid]
+		case aid != "" && m.gone[aid] != 0:
+			state, message = mesos.TASK_GONE_BY_OPERATOR, "Reconciliation: Task is gone"
 		default:
 			state, message = mesos.TASK_UNKNOWN, "Reconciliation: Task is unknown"
 		}
 		if !fw.partitionAware() {
 			state = mesos.TASK_LOST
 		}
-		fw.send(updateEvent(m.masterStatus(rt.TaskID.Value, rt.AgentID, state, mesos.REASON_RECONCILIATION, message)))
+		st := m.masterStatus(rt.TaskID.Value, rt.AgentID, state, mesos.REASON_RECONCILIATION, message)
+		if unreachableTime != 0 {
+			st.UnreachableTime = &mesos.TimeInfo{Nanoseconds: unreachableTime}
+		}
+		fw.send(updateEvent(st))
 	}
 }
 

@@ -35,10 +35,15 @@ type TaskSnapshot struct {
 
 // AgentSnapshot is an agent and its executors.
 type AgentSnapshot struct {
-	ID        string             `json:"id"`
-	Hostname  string             `json:"hostname"`
-	Endpoint  string             `json:"endpoint"` // ip:port of the executor API
-	WorkDir   string             `json:"work_dir"`
+	ID       string `json:"id"`
+	Hostname string `json:"hostname"`
+	Endpoint string `json:"endpoint"` // ip:port of the executor API
+	WorkDir  string `json:"work_dir"`
+	// Status is the leading master's view: "registered", "disconnected"
+	// (its connection broke), "recovering" (not re-registered since a master
+	// failover), "unreachable", "gone", "removed" (its machine is DOWN) or
+	// "unknown".
+	Status    string             `json:"status"`
 	Resources string             `json:"resources"`
 	Available string             `json:"available"`
 	Executors []ExecutorSnapshot `json:"executors"`
@@ -55,7 +60,7 @@ type ExecutorSnapshot struct {
 	Tasks       []string `json:"tasks"`
 }
 
-// State returns a snapshot of the master and the agents.
+// State returns a snapshot of the leading master and the agents.
 func (c *Cluster) State(ctx context.Context) (State, error) {
 	c.mu.Lock()
 	started := c.started
@@ -63,10 +68,14 @@ func (c *Cluster) State(ctx context.Context) (State, error) {
 	if !started {
 		return State{}, errors.New("mesoslite: cluster not started")
 	}
+	m := c.leaderMaster()
+	if m == nil {
+		return State{}, errors.New("mesoslite: no leading master")
+	}
 	st := State{MasterURL: c.MasterURL()}
 	avail := map[string]string{}
-	err := c.master.mb.call(ctx, func() {
-		m := c.master
+	status := map[string]string{}
+	err := m.mb.call(ctx, func() {
 		st.MasterID = m.id
 		for _, fw := range m.sortedFrameworks() {
 			fs := FrameworkSnapshot{ID: fw.id, Name: fw.info.Name, Connected: fw.connected()}
@@ -86,32 +95,56 @@ func (c *Cluster) State(ctx context.Context) (State, error) {
 		}
 		for id, a := range m.agents {
 			avail[id] = m.available(a).String()
+			status[id] = "registered"
+			if !a.connected {
+				status[id] = "disconnected"
+			}
+		}
+		for id := range m.recovered {
+			status[id] = "recovering"
+		}
+		for id := range m.unreachable {
+			status[id] = "unreachable"
+		}
+		for id := range m.gone {
+			status[id] = "gone"
+		}
+		for id := range m.removed {
+			status[id] = "removed"
 		}
 	})
 	if err != nil {
 		return st, err
 	}
-	for _, a := range c.agents {
-		as := AgentSnapshot{ID: a.id, Hostname: a.cfg.Hostname, Endpoint: a.endpoint, WorkDir: a.workDir,
-			Resources: agentResources(a.cfg).String(), Available: avail[a.id]}
-		err := a.mb.call(ctx, func() {
-			for _, fid := range sortedKeys(a.frameworks) {
-				fw := a.frameworks[fid]
-				for _, ex := range fw.sortedExecutors() {
-					es := ExecutorSnapshot{FrameworkID: fid, ID: ex.id, ContainerID: ex.containerID,
-						Directory: ex.directory, State: ex.state.String(), PID: ex.pid}
-					if ex.state == executorTerminated {
-						es.PID = 0
+	for _, slot := range c.agents {
+		as := AgentSnapshot{ID: slot.agentID(), Hostname: slot.cfg.Hostname, Endpoint: slot.addr.String(),
+			WorkDir: slot.workDir, Resources: agentResources(slot.cfg).String()}
+		if a := slot.current(); a != nil {
+			err := a.mb.call(ctx, func() {
+				as.ID, as.Endpoint = a.id, a.endpoint
+				for _, fid := range sortedKeys(a.frameworks) {
+					fw := a.frameworks[fid]
+					for _, ex := range fw.sortedExecutors() {
+						es := ExecutorSnapshot{FrameworkID: fid, ID: ex.id, ContainerID: ex.containerID,
+							Directory: ex.directory, State: ex.state.String(), PID: ex.pid}
+						if ex.state == executorTerminated {
+							es.PID = 0
+						}
+						for _, t := range ex.orderedTasks() {
+							es.Tasks = append(es.Tasks, t.info.TaskID.Value)
+						}
+						as.Executors = append(as.Executors, es)
 					}
-					for _, t := range ex.orderedTasks() {
-						es.Tasks = append(es.Tasks, t.info.TaskID.Value)
-					}
-					as.Executors = append(as.Executors, es)
 				}
+			})
+			if err != nil {
+				return st, err
 			}
-		})
-		if err != nil {
-			return st, err
+		}
+		as.Available = avail[as.ID]
+		as.Status = status[as.ID]
+		if as.Status == "" {
+			as.Status = "unknown"
 		}
 		st.Agents = append(st.Agents, as)
 	}

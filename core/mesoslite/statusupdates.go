@@ -48,6 +48,9 @@ type statusUpdateManager struct {
 	forward  func(*pendingUpdate)
 	min, max time.Duration
 	streams  map[string]map[string]*updateStream // framework → task
+	// paused holds every update back while the agent is not registered
+	// with a master; resumeAll sends the heads again.
+	paused bool
 }
 
 func newStatusUpdateManager(log hclog.Logger, clock Clock, post func(func()) bool,
@@ -97,12 +100,16 @@ func (m *statusUpdateManager) update(u *pendingUpdate) error {
 	return nil
 }
 
-// forwardHead sends the head to the master and arms the retry timer.
+// forwardHead sends the head to the master and arms the retry timer, unless
+// the manager is paused.
 func (m *statusUpdateManager) forwardHead(s *updateStream, interval time.Duration) {
-	m.forward(s.pending[0])
 	stopTimer(s.timer)
-	s.interval = interval
 	s.gen++
+	if m.paused {
+		return
+	}
+	m.forward(s.pending[0])
+	s.interval = interval
 	gen := s.gen
 	s.timer = m.clock.AfterFunc(interval, func() {
 		m.post(func() { m.retry(s, gen) })
@@ -157,6 +164,9 @@ func (m *statusUpdateManager) acknowledge(frameworkID, taskID string, uuid []byt
 // resume resends the head of every stream of the framework at once (after a
 // framework failover) and restarts its retry backoff.
 func (m *statusUpdateManager) resume(frameworkID string) {
+	if m.paused {
+		return
+	}
 	for _, s := range m.streams[frameworkID] {
 		if len(s.pending) > 0 {
 			m.log.Info("resending status update", "framework_id", frameworkID, "task_id", s.taskID,
@@ -164,6 +174,54 @@ func (m *statusUpdateManager) resume(frameworkID string) {
 			m.forwardHead(s, m.min)
 		}
 	}
+}
+
+// pause holds every update back (the agent lost its master).
+func (m *statusUpdateManager) pause() {
+	m.paused = true
+	for _, tasks := range m.streams {
+		for _, s := range tasks {
+			stopTimer(s.timer)
+			s.gen++
+		}
+	}
+}
+
+// resumeAll sends the head of every stream again (the agent registered).
+func (m *statusUpdateManager) resumeAll() {
+	m.paused = false
+	for _, fid := range sortedKeys(m.streams) {
+		for _, tid := range sortedKeys(m.streams[fid]) {
+			if s := m.streams[fid][tid]; len(s.pending) > 0 {
+				m.forwardHead(s, m.min)
+			}
+		}
+	}
+}
+
+// restore brings back a checkpointed stream without forwarding anything;
+// resumeAll does once the agent has registered.
+func (m *statusUpdateManager) restore(frameworkID, taskID string, pending []mesos.TaskStatus, acked [][]byte) {
+	if m.streams[frameworkID] == nil {
+		m.streams[frameworkID] = map[string]*updateStream{}
+	}
+	s := &updateStream{frameworkID: frameworkID, taskID: taskID, received: map[string]struct{}{}, acked: map[string]struct{}{}}
+	for _, st := range pending {
+		s.received[string(st.UUID)] = struct{}{}
+		s.pending = append(s.pending, &pendingUpdate{frameworkID: frameworkID, status: st})
+	}
+	for _, u := range acked {
+		s.acked[string(u)] = struct{}{}
+	}
+	m.streams[frameworkID][taskID] = s
+}
+
+// head is the update of a task's stream waiting for its acknowledgement.
+func (m *statusUpdateManager) head(frameworkID, taskID string) *pendingUpdate {
+	if s := m.stream(frameworkID, taskID); s != nil && len(s.pending) > 0 {
+		return s.pending[0]
+	}
+	return nil
 }
 
 // latestState is the state of the newest update received on the task's stream.

@@ -2,6 +2,7 @@ package mesoslite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -27,7 +28,20 @@ type eventStream struct {
 	mu     sync.Mutex
 	queue  []encoding.Marshaler
 	closed bool
+	cutoff bool // closed by cut: end without writing what is queued
 	wake   chan struct{}
+}
+
+// errStreamCut ends a stream that was cut.
+var errStreamCut = errors.New("stream cut")
+
+// abortIfCut aborts the HTTP response of a cut stream: net/http then closes
+// the connection without the final chunk, so the client sees the connection
+// break rather than a clean end of the stream.
+func abortIfCut(err error) {
+	if errors.Is(err, errStreamCut) {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 func newEventStream(codec encoding.Codec, id string) *eventStream {
@@ -62,6 +76,17 @@ func (s *eventStream) close() {
 	s.signal()
 }
 
+// cut ends the stream at once, dropping what is queued, as a broken
+// connection would.
+func (s *eventStream) cut() {
+	s.mu.Lock()
+	s.closed = true
+	s.cutoff = true
+	s.queue = nil
+	s.mu.Unlock()
+	s.signal()
+}
+
 func (s *eventStream) isClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,12 +100,12 @@ func (s *eventStream) signal() {
 	}
 }
 
-func (s *eventStream) drain() ([]encoding.Marshaler, bool) {
+func (s *eventStream) drain() ([]encoding.Marshaler, bool, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.queue
 	s.queue = nil
-	return q, s.closed
+	return q, s.closed, s.cutoff
 }
 
 // heartbeats describes the periodic events a stream writes on its own.
@@ -114,7 +139,10 @@ func (s *eventStream) serve(ctx context.Context, w http.ResponseWriter, header h
 		tick = timer.C()
 	}
 	for {
-		events, closed := s.drain()
+		events, closed, cutoff := s.drain()
+		if cutoff {
+			return errStreamCut
+		}
 		for _, e := range events {
 			if err := enc.Encode(e); err != nil {
 				return fmt.Errorf("writing event: %w", err)

@@ -72,7 +72,7 @@ func TestAcceptNegotiation(t *testing.T) {
 }
 
 func TestRefusalFiltersUseSupersetSemantics(t *testing.T) {
-	m := newMaster("m", Config{AllocationInterval: time.Second, Clock: RealClock()}.mustDefaults(t))
+	m := newMaster("m", Config{AllocationInterval: time.Second, Clock: RealClock()}.mustDefaults(t), nil, &faults{})
 	fw := newFramework("f", mesos.FrameworkInfo{})
 	full := agentResources(AgentConfig{CPUs: 4, MemMB: 1024, DiskMB: 10, Ports: [][2]uint64{{31000, 31010}}})
 	less := full.Minus(scalarResource("cpus", 1), rangesResource("ports", [][2]uint64{{31005, 31005}}))
