@@ -3,8 +3,8 @@ package state
 import memdb "github.com/hashicorp/go-memdb"
 
 const (
-	tableJobs  = "jobs"
-	tableTasks = "tasks"
+	tableJobs   = "jobs"
+	tableTasks  = "tasks"
 	tableMeta   = "meta"
 	tableQuotas = "quotas"
 )
