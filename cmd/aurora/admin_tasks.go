@@ -312,8 +312,9 @@ Usage: aurora admin reconcile_tasks [options] CLUSTER
   come back as status updates.
 
 Options:
-  -type T        explicit (the default) or implicit.
-  -batch-size N  Tasks per explicit reconciliation call (default 1000).
+  -type T, -t T  explicit (the default) or implicit.
+  -batch-size N  Tasks per explicit reconciliation call (default 1000);
+                 -b N for short.
   -addr ADDR     Scheduler API address (default: AURORA_ADDR, then the cluster).
 
 Example:
@@ -326,6 +327,7 @@ func (c *AdminReconcileCommand) Run(args []string) int {
 	typ := fs.String("type", "explicit", "")
 	fs.StringVar(typ, "t", "explicit", "")
 	batch := fs.Int("batch-size", 0, "")
+	fs.IntVar(batch, "b", 0, "")
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 1 {
 		return c.Meta.usage("aurora admin reconcile_tasks [options] CLUSTER", "admin reconcile_tasks")
