@@ -8,10 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/jobspec"
 	"github.com/aurora-go/aurora/core/spec"
-	"github.com/aurora-go/aurora/core/taskstate"
 )
 
 // JobRunCommand is `aurora job run`.
@@ -29,14 +27,14 @@ Usage: aurora job run [options] FILE [CLUSTER/ROLE/ENV/NAME]
 
   Parses FILE, creates the job it defines (or the one named by the key when
   the file defines several), then waits until every instance is RUNNING and
-  prints them.
+  prints them. ` + "`aurora job create`" + ` is the same with Aurora's
+  -wait-until.
 
 Options:
-  -detach          Return as soon as the job is created.
-  -wait-timeout D  Give up waiting after D (default 5m).
-  -var NAME=VALUE  Set an HCL variable (repeatable).
-  -var-file FILE   Read HCL variables from FILE (repeatable).
-  -addr ADDR       Scheduler API address (default: AURORA_ADDR, then the cluster).
+  -detach           Return as soon as the job is created.
+  -wait-timeout D   Give up waiting after D (default 5m).
+` + jobFileHelp + `
+  -addr ADDR        Scheduler API address (default: AURORA_ADDR, then the cluster).
 
 Example:
   aurora job run examples/hello.hcl
@@ -47,59 +45,66 @@ func (c *JobRunCommand) Run(args []string) int {
 	fs := c.Meta.flagSet("job run", true)
 	detach := fs.Bool("detach", false, "")
 	timeout := fs.Duration("wait-timeout", 5*time.Minute, "")
-	vars := multiFlag{}
-	varFiles := multiFlag{}
-	fs.Var(&vars, "var", "")
-	fs.Var(&varFiles, "var-file", "")
+	var jf jobFileFlags
+	jf.register(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) < 1 || len(pos) > 2 {
-		c.Meta.UI.Error("usage: aurora job run [options] FILE [CLUSTER/ROLE/ENV/NAME]; see `aurora job run -h`")
-		return exitInvalidCommand
+		return c.Meta.usage("aurora job run [options] FILE [CLUSTER/ROLE/ENV/NAME]", "job run")
 	}
-	job, code := loadJob(c.Meta, pos[0], arg(pos, 1), vars, varFiles)
+	until := waitRunning
+	if *detach {
+		until = waitPending
+	}
+	return createJob(c.Meta, pos[0], arg(pos, 1), &jf, until, *timeout, false)
+}
+
+// createJob parses the job file, creates the job and waits until its
+// instances reach `until`, then prints them.
+func createJob(m *Meta, file, key string, jf *jobFileFlags, until string, timeout time.Duration, refuseCron bool) int {
+	job, code := loadJob(m, file, key, jf)
 	if job == nil {
 		return code
 	}
-	client, err := c.Meta.client(job.Cluster)
+	if refuseCron && job.IsCron() {
+		m.UI.Error(fmt.Sprintf("%s/%s has a cron schedule: cron jobs are scheduled, not created; remove the cron block to run it now", job.Cluster, job.Key))
+		return exitInvalidParam
+	}
+	client, err := m.client(job.Cluster)
 	if err != nil {
-		c.Meta.UI.Error(err.Error())
+		m.UI.Error(err.Error())
 		return exitInvalidParam
 	}
 	ctx := context.Background()
 	resp, err := client.CreateJob(ctx, job)
 	if err != nil {
-		c.Meta.UI.Error("create " + job.Cluster + "/" + job.Key.String() + ": " + err.Error())
+		m.UI.Error("create " + job.Cluster + "/" + job.Key.String() + ": " + err.Error())
 		return exitFor(err)
 	}
-	key := job.Cluster + "/" + resp.Key
-	c.Meta.UI.Output(fmt.Sprintf("Job %s created with %d instance(s).", key, len(resp.Tasks)))
-	if *detach {
+	full := job.Cluster + "/" + resp.Key
+	m.UI.Output(fmt.Sprintf("Job %s created with %d instance(s): %s", full, len(resp.Tasks), jobURL(client, job.Key)))
+	if until == waitPending {
 		return exitOK
 	}
-	wctx, cancel := context.WithTimeout(ctx, *timeout)
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	st, err := waitRunning(wctx, client, job.Key, job.Instances)
+	st, err := waitInstances(wctx, client, job.Key, seq(0, job.Instances), until)
 	if err != nil {
-		c.Meta.UI.Error(fmt.Sprintf("waiting for %s: %v; `aurora job status %s` shows why", key, err, key))
+		m.UI.Error(fmt.Sprintf("waiting for %s to be %s: %v; `aurora job status %s` shows why", full, until, err, full))
 		if errors.Is(err, context.DeadlineExceeded) {
 			return exitTimeout
 		}
 		return exitFor(err)
 	}
-	printTasks(c.Meta, latestPerInstance(st.Tasks))
+	printTasks(m, latestPerInstance(st.Tasks))
 	return exitOK
 }
 
-// loadJob parses a job file and picks the job to act on.
-func loadJob(m *Meta, path, key string, vars, varFiles multiFlag) (*spec.Job, int) {
-	opts := jobspec.Options{Vars: map[string]string{}, VarFiles: varFiles}
-	for _, kv := range vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			m.UI.Error(fmt.Sprintf("-var %q must be NAME=VALUE", kv))
-			return nil, exitInvalidParam
-		}
-		opts.Vars[k] = v
+// loadJobs parses a job file with the variables and bindings of jf.
+func loadJobs(m *Meta, path string, jf *jobFileFlags) ([]*spec.Job, int) {
+	opts, err := jf.options()
+	if err != nil {
+		m.UI.Error(err.Error())
+		return nil, exitInvalidParam
 	}
 	jobs, err := jobspec.ParseFile(path, opts)
 	if err != nil {
@@ -108,6 +113,16 @@ func loadJob(m *Meta, path, key string, vars, varFiles multiFlag) (*spec.Job, in
 			return nil, exitInvalidParam
 		}
 		return nil, exitInvalidConfig
+	}
+	return jobs, exitOK
+}
+
+// loadJob parses a job file and picks the job to act on: the one named by
+// key, or the only one the file defines.
+func loadJob(m *Meta, path, key string, jf *jobFileFlags) (*spec.Job, int) {
+	jobs, code := loadJobs(m, path, jf)
+	if jobs == nil {
+		return nil, code
 	}
 	if key == "" {
 		if len(jobs) > 1 {
@@ -130,34 +145,8 @@ func loadJob(m *Meta, path, key string, vars, varFiles multiFlag) (*spec.Job, in
 			return j, exitOK
 		}
 	}
-	m.UI.Error(fmt.Sprintf("%s defines no job %s", path, key))
+	m.UI.Error(fmt.Sprintf("%s defines no job %s; `aurora config list %s` lists the jobs it defines", path, key, path))
 	return nil, exitInvalidParam
-}
-
-// waitRunning polls until every instance's newest task is RUNNING.
-func waitRunning(ctx context.Context, client *api.Client, key spec.JobKey, instances int) (*api.JobStatus, error) {
-	t := time.NewTicker(250 * time.Millisecond)
-	defer t.Stop()
-	for {
-		st, err := client.JobStatus(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		running := 0
-		for _, task := range latestPerInstance(st.Tasks) {
-			if task.Status == taskstate.Running {
-				running++
-			}
-		}
-		if running >= instances {
-			return st, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-	}
 }
 
 // multiFlag is a repeatable string flag.

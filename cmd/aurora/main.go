@@ -24,29 +24,7 @@ func run(args []string) int {
 		Version:  Version,
 		Args:     args,
 		HelpFunc: cli.BasicHelpFunc("aurora"),
-		Commands: map[string]cli.CommandFactory{
-			"dev": func() (cli.Command, error) { return &DevCommand{Meta: meta}, nil },
-			"job": func() (cli.Command, error) {
-				return &nounCommand{name: "job", synopsis: "Run, inspect and kill jobs"}, nil
-			},
-			"job run":      func() (cli.Command, error) { return &JobRunCommand{Meta: meta}, nil },
-			"job status":   func() (cli.Command, error) { return &JobStatusCommand{Meta: meta}, nil },
-			"job kill":     func() (cli.Command, error) { return &JobKillCommand{Meta: meta}, nil },
-			"job list":     func() (cli.Command, error) { return &JobListCommand{Meta: meta}, nil },
-			"executor":     func() (cli.Command, error) { return &ExecutorCommand{Meta: meta}, nil },
-			"plugin":       func() (cli.Command, error) { return &nounCommand{name: "plugin", synopsis: "Work with plugins"}, nil },
-			"plugin serve": func() (cli.Command, error) { return &PluginServeCommand{Meta: meta}, nil },
-			"version":      func() (cli.Command, error) { return &VersionCommand{Meta: meta}, nil },
-			"scheduler":    func() (cli.Command, error) { return &SchedulerCommand{Meta: meta}, nil },
-			"mesoslite":    func() (cli.Command, error) { return &MesosliteCommand{Meta: meta}, nil },
-			"admin": func() (cli.Command, error) {
-				return &nounCommand{name: "admin", synopsis: "Administer a cluster (Aurora's aurora_admin)"}, nil
-			},
-		},
-	}
-	for _, v := range adminVerbs {
-		v := v
-		c.Commands["admin "+v.name] = func() (cli.Command, error) { return &AdminCommand{Meta: meta, verb: v}, nil }
+		Commands: commands(meta),
 	}
 	code, err := c.Run()
 	if err != nil {
@@ -54,6 +32,63 @@ func run(args []string) int {
 		return 1
 	}
 	return code
+}
+
+// commands is every command of the binary by its name, "noun verb" for
+// Aurora's nouns.
+func commands(meta *Meta) map[string]cli.CommandFactory {
+	cmd := func(c cli.Command) cli.CommandFactory { return func() (cli.Command, error) { return c, nil } }
+	noun := func(name, synopsis string) cli.CommandFactory {
+		return cmd(&nounCommand{name: name, synopsis: synopsis})
+	}
+	m := map[string]cli.CommandFactory{
+		"dev":       cmd(&DevCommand{Meta: meta}),
+		"executor":  cmd(&ExecutorCommand{Meta: meta}),
+		"version":   cmd(&VersionCommand{Meta: meta}),
+		"scheduler": cmd(&SchedulerCommand{Meta: meta}),
+		"mesoslite": cmd(&MesosliteCommand{Meta: meta}),
+
+		"plugin":       noun("plugin", "Work with plugins"),
+		"plugin serve": cmd(&PluginServeCommand{Meta: meta}),
+
+		"job":         noun("job", "Create, inspect, change and kill jobs"),
+		"job run":     cmd(&JobRunCommand{Meta: meta}),
+		"job create":  cmd(&JobCreateCommand{Meta: meta}),
+		"job status":  cmd(&JobStatusCommand{Meta: meta}),
+		"job kill":    cmd(&JobKillCommand{Meta: meta}),
+		"job killall": cmd(&JobKillCommand{Meta: meta, all: true}),
+		"job restart": cmd(&JobRestartCommand{Meta: meta}),
+		"job list":    cmd(&JobListCommand{Meta: meta}),
+		"job inspect": cmd(&JobInspectCommand{Meta: meta}),
+		"job diff":    cmd(&JobDiffCommand{Meta: meta}),
+		"job add":     cmd(&JobAddCommand{Meta: meta}),
+		"job open":    cmd(&JobOpenCommand{Meta: meta}),
+
+		"config":      noun("config", "Work with job files"),
+		"config list": cmd(&ConfigListCommand{Meta: meta}),
+
+		"task":     noun("task", "Run commands in the sandboxes of a job's tasks"),
+		"task run": cmd(&TaskRunCommand{Meta: meta}),
+		"task ssh": cmd(&TaskSSHCommand{Meta: meta}),
+
+		"quota":     noun("quota", "Show a role's quota and what it uses"),
+		"quota get": cmd(&QuotaGetCommand{Meta: meta}),
+
+		"sla":                   noun("sla", "Compute a job's uptime from its task events"),
+		"sla get-task-up-count": cmd(&SLAUpCountCommand{Meta: meta}),
+		"sla get-job-uptime":    cmd(&SLAUptimeCommand{Meta: meta}),
+
+		"admin":                 noun("admin", "Administer a cluster (Aurora's aurora_admin)"),
+		"admin query":           cmd(&AdminQueryCommand{Meta: meta}),
+		"admin prune_tasks":     cmd(&AdminPruneCommand{Meta: meta}),
+		"admin set_quota":       cmd(&AdminQuotaCommand{Meta: meta}),
+		"admin increase_quota":  cmd(&AdminQuotaCommand{Meta: meta, increase: true}),
+		"admin reconcile_tasks": cmd(&AdminReconcileCommand{Meta: meta}),
+	}
+	for _, v := range adminVerbs {
+		m["admin "+v.name] = cmd(&AdminCommand{Meta: meta, verb: v})
+	}
+	return m
 }
 
 // nounCommand shows the verbs of a noun such as "job".

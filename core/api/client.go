@@ -9,10 +9,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
 )
 
 // Client talks to a scheduler's API.
@@ -115,8 +117,7 @@ func (c *Client) CreateJob(ctx context.Context, job *spec.Job) (*CreateJobRespon
 // JobStatus reads a job and its tasks.
 func (c *Client) JobStatus(ctx context.Context, key spec.JobKey) (*JobStatus, error) {
 	var out JobStatus
-	p := "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name)
-	return &out, c.do(ctx, http.MethodGet, p, nil, &out)
+	return &out, c.do(ctx, http.MethodGet, jobPath(key), nil, &out)
 }
 
 // ListJobs lists jobs whose role/env/name matches the glob pattern.
@@ -128,8 +129,72 @@ func (c *Client) ListJobs(ctx context.Context, pattern string) ([]JobSummary, er
 // Kill kills instances of a job (nil: all of it).
 func (c *Client) Kill(ctx context.Context, key spec.JobKey, instances []int, message string) (*KillResponse, error) {
 	var out KillResponse
-	p := "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name) + "/kill"
-	return &out, c.do(ctx, http.MethodPost, p, KillRequest{Instances: instances, Message: message}, &out)
+	return &out, c.do(ctx, http.MethodPost, jobPath(key)+"/kill", KillRequest{Instances: instances, Message: message}, &out)
+}
+
+func jobPath(key spec.JobKey) string {
+	return "/v1/jobs/" + url.PathEscape(key.Role) + "/" + url.PathEscape(key.Environment) + "/" + url.PathEscape(key.Name)
+}
+
+// Restart restarts instances of a job (nil: all of them).
+func (c *Client) Restart(ctx context.Context, key spec.JobKey, instances []int, message string) (*RestartResponse, error) {
+	var out RestartResponse
+	return &out, c.do(ctx, http.MethodPost, jobPath(key)+"/restart", RestartRequest{Instances: instances, Message: message}, &out)
+}
+
+// AddInstances adds count instances that run active instance from's
+// configuration.
+func (c *Client) AddInstances(ctx context.Context, key spec.JobKey, from, count int) (*AddInstancesResponse, error) {
+	var out AddInstancesResponse
+	return &out, c.do(ctx, http.MethodPost, jobPath(key)+"/instances", AddInstancesRequest{From: from, Count: count}, &out)
+}
+
+// QueryTasks lists the tasks a query matches.
+func (c *Client) QueryTasks(ctx context.Context, q state.TaskQuery) (*TaskList, error) {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("role", q.Role)
+	set("env", q.Environment)
+	set("name", q.Name)
+	var statuses, instances []string
+	for _, st := range q.Statuses {
+		statuses = append(statuses, st.String())
+	}
+	for _, i := range q.Instances {
+		instances = append(instances, strconv.Itoa(i))
+	}
+	set("status", strings.Join(statuses, ","))
+	set("instances", strings.Join(instances, ","))
+	set("task_id", strings.Join(q.TaskIDs, ","))
+	var out TaskList
+	return &out, c.do(ctx, http.MethodGet, "/v1/tasks?"+v.Encode(), nil, &out)
+}
+
+// Quota reads a role's quota and consumption.
+func (c *Client) Quota(ctx context.Context, role string) (*QuotaInfo, error) {
+	var out QuotaInfo
+	return &out, c.do(ctx, http.MethodGet, "/v1/quotas/"+url.PathEscape(role), nil, &out)
+}
+
+// SetQuota sets a role's quota.
+func (c *Client) SetQuota(ctx context.Context, role string, r Resources) error {
+	return c.do(ctx, http.MethodPost, "/v1/admin/quotas/"+url.PathEscape(role), r, nil)
+}
+
+// Prune deletes terminal tasks.
+func (c *Client) Prune(ctx context.Context, req PruneRequest) (*PruneResponse, error) {
+	var out PruneResponse
+	return &out, c.do(ctx, http.MethodPost, "/v1/admin/prune", req, &out)
+}
+
+// Reconcile asks the leader to reconcile tasks with Mesos now.
+func (c *Client) Reconcile(ctx context.Context, req ReconcileRequest) (*ReconcileResponse, error) {
+	var out ReconcileResponse
+	return &out, c.do(ctx, http.MethodPost, "/v1/admin/reconcile", req, &out)
 }
 
 // Backup asks the leader to write a backup now.

@@ -3,4 +3,19 @@
 //
 // Bad requests get a 4xx with a JSON body {"error": "...", "details": [...]}
 // that says what is wrong; nothing is changed by a rejected request.
+//
+// Endpoints (writes are the leader's; a follower's server forwards them):
+//
+//	GET  /health, /leaderhealth
+//	POST /v1/jobs                                   create a job
+//	GET  /v1/jobs?pattern=ROLE/ENV/NAME             list jobs (globs)
+//	GET  /v1/jobs/{role}/{env}/{name}               a job and its tasks
+//	POST /v1/jobs/{role}/{env}/{name}/kill          kill instances (Aurora's killTasks)
+//	POST /v1/jobs/{role}/{env}/{name}/restart       restart instances (restartShards)
+//	POST /v1/jobs/{role}/{env}/{name}/instances     add instances (addInstances)
+//	GET  /v1/tasks?role=&env=&name=&status=&instances=&task_id=   query tasks
+//	GET  /v1/quotas/{role}                          quota and consumption (getQuota)
+//	POST /v1/admin/quotas/{role}                    set a quota (setQuota)
+//	POST /v1/admin/prune                            delete terminal tasks (pruneTasks)
+//	POST /v1/admin/reconcile                        reconcile with Mesos now
 package api

@@ -20,7 +20,18 @@ import (
 type Scheduler interface {
 	CreateJob(ctx context.Context, job *spec.Job) ([]string, error)
 	KillTasks(ctx context.Context, key string, instances []int, message string) ([]string, error)
+	RestartTasks(ctx context.Context, key string, instances []int, message string) ([]string, error)
+	AddInstances(ctx context.Context, key string, from, count int) (instances []int, taskIDs []string, err error)
+	PruneTasks(ctx context.Context, q state.TaskQuery, limit int) ([]string, error)
+	Reconcile(ctx context.Context, explicit bool, batchSize int) (int, error)
+	SetQuota(ctx context.Context, q state.Quota) error
 	PendingReason(taskID string) string
+}
+
+// badRequest is an error the scheduler returns for a request it refuses
+// as it stands; it is answered with 400 and the error's text.
+type badRequest interface {
+	BadRequest() bool
 }
 
 // Store is what the API reads.
@@ -28,6 +39,8 @@ type Store interface {
 	Job(key string) (*state.Job, error)
 	Jobs(pattern string) ([]*state.Job, error)
 	TasksOfJob(key string) ([]*state.Task, error)
+	QueryTasks(q state.TaskQuery) ([]*state.Task, error)
+	Quota(role string) (*state.Quota, error)
 }
 
 // Leadership reports whether this replica leads; nil means always.
@@ -59,6 +72,13 @@ func NewServer(sched Scheduler, store Store, isLeader Leadership, notFound error
 	s.mux.HandleFunc("GET /v1/jobs", s.listJobs)
 	s.mux.HandleFunc("GET /v1/jobs/{role}/{env}/{name}", s.jobStatus)
 	s.mux.HandleFunc("POST /v1/jobs/{role}/{env}/{name}/kill", s.kill)
+	s.mux.HandleFunc("POST /v1/jobs/{role}/{env}/{name}/restart", s.restart)
+	s.mux.HandleFunc("POST /v1/jobs/{role}/{env}/{name}/instances", s.addInstances)
+	s.mux.HandleFunc("GET /v1/tasks", s.queryTasks)
+	s.mux.HandleFunc("GET /v1/quotas/{role}", s.getQuota)
+	s.mux.HandleFunc("POST /v1/admin/quotas/{role}", s.setQuota)
+	s.mux.HandleFunc("POST /v1/admin/prune", s.prune)
+	s.mux.HandleFunc("POST /v1/admin/reconcile", s.reconcile)
 	return s
 }
 
@@ -200,6 +220,35 @@ func (s *Server) kill(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, KillResponse{Killed: killed})
 	}
+}
+
+// fail answers an error of the scheduler: 404 for an unknown job, 400 for
+// a refused request, 500 for anything else.
+func (s *Server) fail(w http.ResponseWriter, what string, err error) {
+	var br badRequest
+	switch {
+	case s.notFound != nil && errors.Is(err, s.notFound):
+		writeError(w, http.StatusNotFound, Error{Error: err.Error() + "; `aurora job list` shows the jobs there are"})
+	case errors.As(err, &br) && br.BadRequest():
+		writeError(w, http.StatusBadRequest, Error{Error: err.Error()})
+	default:
+		s.internal(w, what, err)
+	}
+}
+
+// decode reads a JSON body into v, refusing unknown fields. An empty body
+// leaves v as it is. It answers 400 and returns false on a bad body.
+func decode(w http.ResponseWriter, r *http.Request, v interface{}) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		writeError(w, http.StatusBadRequest, Error{Error: "malformed request body: " + err.Error()})
+		return false
+	}
+	return true
 }
 
 func (s *Server) requireLeader(w http.ResponseWriter) bool {

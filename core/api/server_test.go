@@ -38,6 +38,59 @@ type fakeScheduler struct {
 	kills   []killCall
 	reasons map[string]string
 	killed  []string
+
+	// The other writes record their arguments in ops and answer with
+	// opErr, if set.
+	ops   []string
+	opErr error
+}
+
+func (f *fakeScheduler) op(format string, args ...interface{}) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ops = append(f.ops, fmt.Sprintf(format, args...))
+	return f.opErr
+}
+
+func (f *fakeScheduler) RestartTasks(_ context.Context, key string, instances []int, message string) ([]string, error) {
+	if err := f.op("restart %s %v %q", key, instances, message); err != nil {
+		return nil, err
+	}
+	return []string{key + "-restarted"}, nil
+}
+
+func (f *fakeScheduler) AddInstances(_ context.Context, key string, from, count int) ([]int, []string, error) {
+	if err := f.op("add %s from %d count %d", key, from, count); err != nil {
+		return nil, nil, err
+	}
+	return []int{7}, []string{"t-7"}, nil
+}
+
+func (f *fakeScheduler) PruneTasks(_ context.Context, q state.TaskQuery, limit int) ([]string, error) {
+	if err := f.op("prune %s/%s/%s %v limit %d", q.Role, q.Environment, q.Name, q.Statuses, limit); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+func (f *fakeScheduler) Reconcile(_ context.Context, explicit bool, batch int) (int, error) {
+	if err := f.op("reconcile explicit=%v batch=%d", explicit, batch); err != nil {
+		return 0, err
+	}
+	return 3, nil
+}
+
+func (f *fakeScheduler) SetQuota(_ context.Context, q state.Quota) error {
+	if err := f.op("quota %s %g %d %d", q.Role, q.CPU, q.RAM, q.Disk); err != nil {
+		return err
+	}
+	return f.store.Apply(state.SetQuota{Quota: &q})
+}
+
+func (f *fakeScheduler) opCalls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.ops...)
 }
 
 func (f *fakeScheduler) CreateJob(_ context.Context, job *spec.Job) ([]string, error) {

@@ -24,6 +24,7 @@ type Store interface {
 	TasksOfJob(key string) ([]*state.Task, error)
 	TasksInStatus(s taskstate.Status) ([]*state.Task, error)
 	AllTasks() ([]*state.Task, error)
+	QueryTasks(q state.TaskQuery) ([]*state.Task, error)
 }
 
 // Mesos sends calls to the master.

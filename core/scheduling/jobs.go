@@ -2,7 +2,6 @@ package scheduling
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,9 +9,6 @@ import (
 	"github.com/aurora-go/aurora/core/state"
 	"github.com/aurora-go/aurora/core/taskstate"
 )
-
-// ErrNoSuchJob is returned for a job key the scheduler does not know.
-var ErrNoSuchJob = errors.New("no such job")
 
 // CreateJob validates a job, then commits it with one PENDING task per
 // instance in a single log entry.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/state"
 )
 
 // forwardWrites sends API writes that reach a follower to the leader, so
@@ -66,6 +67,46 @@ func (l leaderScheduler) KillTasks(ctx context.Context, key string, instances []
 		return nil, err
 	}
 	return sc.KillTasks(ctx, key, instances, message)
+}
+
+func (l leaderScheduler) RestartTasks(ctx context.Context, key string, instances []int, message string) ([]string, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return nil, err
+	}
+	return sc.RestartTasks(ctx, key, instances, message)
+}
+
+func (l leaderScheduler) AddInstances(ctx context.Context, key string, from, count int) ([]int, []string, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc.AddInstances(ctx, key, from, count)
+}
+
+func (l leaderScheduler) PruneTasks(ctx context.Context, q state.TaskQuery, limit int) ([]string, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return nil, err
+	}
+	return sc.PruneTasks(ctx, q, limit)
+}
+
+func (l leaderScheduler) Reconcile(ctx context.Context, explicit bool, batchSize int) (int, error) {
+	sc, err := l.sched()
+	if err != nil {
+		return 0, err
+	}
+	return sc.Reconcile(ctx, explicit, batchSize)
+}
+
+func (l leaderScheduler) SetQuota(ctx context.Context, q state.Quota) error {
+	sc, err := l.sched()
+	if err != nil {
+		return err
+	}
+	return sc.SetQuota(ctx, q)
 }
 
 func (l leaderScheduler) PendingReason(taskID string) string {

@@ -17,6 +17,8 @@ const (
 	CmdDeleteJob   CommandType = 4
 	CmdSetMeta     CommandType = 5
 	CmdBatch       CommandType = 6
+	CmdSetQuota    CommandType = 7
+	CmdSaveJob     CommandType = 8
 )
 
 // commandVersion is written into every encoded command. Bump it when a
@@ -55,6 +57,17 @@ type SetMeta struct {
 	Value string `json:"value"`
 }
 
+// SetQuota sets a role's quota, replacing the one it had.
+type SetQuota struct {
+	Quota *Quota `json:"quota"`
+}
+
+// SaveJob inserts or replaces a job's configuration (its tasks are left
+// alone), as when instances are added to it.
+type SaveJob struct {
+	Job *Job `json:"job"`
+}
+
 // Batch applies several commands atomically, in order.
 type Batch struct {
 	Commands []Command `json:"-"`
@@ -66,6 +79,8 @@ func (DeleteTasks) Type() CommandType { return CmdDeleteTasks }
 func (DeleteJob) Type() CommandType   { return CmdDeleteJob }
 func (SetMeta) Type() CommandType     { return CmdSetMeta }
 func (Batch) Type() CommandType       { return CmdBatch }
+func (SetQuota) Type() CommandType    { return CmdSetQuota }
+func (SaveJob) Type() CommandType     { return CmdSaveJob }
 
 // ErrJobExists is returned by CreateJob for a job that is already known.
 var ErrJobExists = errors.New("job already exists")
@@ -129,6 +144,10 @@ func Decode(data []byte) (Command, error) {
 		c = &DeleteJob{}
 	case CmdSetMeta:
 		c = &SetMeta{}
+	case CmdSetQuota:
+		c = &SetQuota{}
+	case CmdSaveJob:
+		c = &SaveJob{}
 	case CmdBatch:
 		var b Batch
 		for _, raw := range env.Batch {
@@ -161,6 +180,10 @@ func deref(c Command) Command {
 	case *DeleteJob:
 		return *v
 	case *SetMeta:
+		return *v
+	case *SetQuota:
+		return *v
+	case *SaveJob:
 		return *v
 	}
 	return c

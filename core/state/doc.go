@@ -1,5 +1,5 @@
 // Package state holds the scheduler's replicated state in go-memdb: jobs,
-// tasks and small metadata such as the Mesos framework id.
+// tasks, role quotas and small metadata such as the Mesos framework id.
 //
 // Every change is a Command. Commands are applied in log order by the raft
 // FSM (core/raftlog) through Store.Apply, so every replica holds the same

@@ -3,9 +3,10 @@ package state
 import memdb "github.com/hashicorp/go-memdb"
 
 const (
-	tableJobs  = "jobs"
-	tableTasks = "tasks"
-	tableMeta  = "meta"
+	tableJobs   = "jobs"
+	tableTasks  = "tasks"
+	tableMeta   = "meta"
+	tableQuotas = "quotas"
 )
 
 func schema() *memdb.DBSchema {
@@ -24,6 +25,12 @@ func schema() *memdb.DBSchema {
 				"status": {Name: "status", Indexer: &memdb.IntFieldIndex{Field: "Status"}},
 				"agent": {Name: "agent", AllowMissing: true,
 					Indexer: &memdb.StringFieldIndex{Field: "AgentID"}},
+			},
+		},
+		tableQuotas: {
+			Name: tableQuotas,
+			Indexes: map[string]*memdb.IndexSchema{
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Role"}},
 			},
 		},
 		tableMeta: {

@@ -15,8 +15,10 @@ import (
 // every version up to it:
 //   - 1: one JSON record per row, each task with its whole job config;
 //   - 2: as 1, but each distinct job config is written once, before the
-//     first task that uses it, and tasks refer to it by number.
-const snapshotVersion = 2
+//     first task that uses it, and tasks refer to it by number;
+//   - 3: as 2, plus one record per role quota. (A binary that reads only
+//     version 2 refuses it rather than dropping the quotas.)
+const snapshotVersion = 3
 
 // snapshotHeader precedes the records of a snapshot.
 type snapshotHeader struct {
@@ -29,6 +31,7 @@ type record struct {
 	Task   *taskRec   `json:"task,omitempty"`
 	Meta   *meta      `json:"meta,omitempty"`
 	Config *configRec `json:"config,omitempty"`
+	Quota  *Quota     `json:"quota,omitempty"`
 }
 
 // configRec is a job config shared by tasks (version 2).
@@ -64,7 +67,7 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 		return cw.n, err
 	}
 	refs := map[*spec.Job]int{}
-	for _, table := range []string{tableMeta, tableJobs, tableTasks} {
+	for _, table := range []string{tableMeta, tableQuotas, tableJobs, tableTasks} {
 		it, err := sn.txn.Get(table, "id")
 		if err != nil {
 			return cw.n, err
@@ -76,6 +79,8 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 				r.Job = v
 			case *meta:
 				r.Meta = v
+			case *Quota:
+				r.Quota = v
 			case *Task:
 				rec := &taskRec{Task: v}
 				if v.Config != nil {
@@ -187,6 +192,8 @@ func restoreRecord(txn *memdb.Txn, rec record, configs map[int]*spec.Job) error 
 		return txn.Insert(tableTasks, t)
 	case rec.Meta != nil:
 		return txn.Insert(tableMeta, rec.Meta)
+	case rec.Quota != nil:
+		return txn.Insert(tableQuotas, rec.Quota)
 	}
 	return nil
 }
@@ -208,7 +215,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func (s *Store) Dump(w io.Writer) error {
 	txn := s.db.Load().Txn(false)
 	enc := json.NewEncoder(w)
-	for _, table := range []string{tableMeta, tableJobs, tableTasks} {
+	for _, table := range []string{tableMeta, tableQuotas, tableJobs, tableTasks} {
 		it, err := txn.Get(table, "id")
 		if err != nil {
 			return err

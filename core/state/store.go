@@ -67,6 +67,16 @@ func apply(txn *memdb.Txn, c Command) error {
 		return err
 	case SetMeta:
 		return txn.Insert(tableMeta, &meta{Key: c.Key, Value: c.Value})
+	case SetQuota:
+		if c.Quota == nil || c.Quota.Role == "" {
+			return fmt.Errorf("set quota: a quota needs a role")
+		}
+		return txn.Insert(tableQuotas, c.Quota)
+	case SaveJob:
+		if c.Job == nil || c.Job.Key == "" {
+			return fmt.Errorf("save job: a job needs a key")
+		}
+		return txn.Insert(tableJobs, c.Job)
 	case Batch:
 		for _, sub := range c.Commands {
 			if err := apply(txn, sub); err != nil {
@@ -163,4 +173,50 @@ func (s *Store) Meta(key string) (string, error) {
 		return "", err
 	}
 	return raw.(*meta).Value, nil
+}
+
+// Quota returns a role's quota, or nil if none was ever set.
+func (s *Store) Quota(role string) (*Quota, error) {
+	raw, err := s.db.Load().Txn(false).First(tableQuotas, "id", role)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	return raw.(*Quota), nil
+}
+
+// Quotas returns every role's quota, by role.
+func (s *Store) Quotas() ([]*Quota, error) {
+	it, err := s.db.Load().Txn(false).Get(tableQuotas, "id")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Quota
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		out = append(out, raw.(*Quota))
+	}
+	return out, nil
+}
+
+// QueryTasks returns the tasks q matches, in task id order. A query that
+// names a whole job key reads only that job's tasks.
+func (s *Store) QueryTasks(q TaskQuery) ([]*Task, error) {
+	var (
+		tasks []*Task
+		err   error
+	)
+	if q.Role != "" && q.Environment != "" && q.Name != "" {
+		tasks, err = s.TasksOfJob(q.Role + "/" + q.Environment + "/" + q.Name)
+	} else {
+		tasks, err = s.AllTasks()
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := tasks[:0:0]
+	for _, t := range tasks {
+		if q.Match(t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }

@@ -28,6 +28,8 @@ func TestCommandsRoundTripThroughEncoding(t *testing.T) {
 		DeleteJob{Key: "r/e/n"},
 		SetMeta{Key: MetaFrameworkID, Value: "fw"},
 		Batch{Commands: []Command{SetMeta{Key: "k", Value: "v"}, DeleteTasks{IDs: []string{"y"}}}},
+		SetQuota{Quota: &Quota{Role: "www-data", CPU: 4.5, RAM: 4 << 30, Disk: 10 << 30}},
+		SaveJob{Job: sampleCreate("b", taskstate.Pending).Job},
 	}
 	for _, c := range cmds {
 		raw, err := Encode(c)

@@ -38,6 +38,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building aurora:", err)
 		os.Exit(1)
 	}
+	// A race-enabled binary sleeps 1s at exit by default, which every CLI
+	// call would pay; race reports are printed when found, not at exit.
+	if raceEnabled && os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
