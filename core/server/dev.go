@@ -58,7 +58,7 @@ func RunDev(ctx context.Context, dc DevConfig) error {
 		Mesos: MesosConfig{Master: cluster.MasterURL()},
 	}
 	if dc.File != nil {
-		cfg.Scheduler, cfg.Backup = dc.File.Scheduler, dc.File.Backup
+		cfg.Scheduler, cfg.Backup, cfg.Executor = dc.File.Scheduler, dc.File.Backup, dc.File.Executor
 	}
 	if err := cfg.finish(dc.DataDir); err != nil {
 		return err
