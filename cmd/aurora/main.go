@@ -34,6 +34,7 @@ func run(args []string) int {
 			"job kill":     func() (cli.Command, error) { return &JobKillCommand{Meta: meta}, nil },
 			"job list":     func() (cli.Command, error) { return &JobListCommand{Meta: meta}, nil },
 			"executor":     func() (cli.Command, error) { return &ExecutorCommand{Meta: meta}, nil },
+			"observer":     func() (cli.Command, error) { return &ObserverCommand{Meta: meta}, nil },
 			"plugin":       func() (cli.Command, error) { return &nounCommand{name: "plugin", synopsis: "Work with plugins"}, nil },
 			"plugin serve": func() (cli.Command, error) { return &PluginServeCommand{Meta: meta}, nil },
 			"version":      func() (cli.Command, error) { return &VersionCommand{Meta: meta}, nil },
