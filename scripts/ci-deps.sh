@@ -39,4 +39,4 @@ fi
 echo "ci-deps: installing$missing"
 $SUDO apt-get update
 # shellcheck disable=SC2086
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
