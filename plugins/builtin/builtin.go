@@ -10,6 +10,7 @@ import (
 	hclog "github.com/hashicorp/go-hclog"
 
 	"github.com/aurora-go/aurora/plugins/constraint/limit"
+	"github.com/aurora-go/aurora/plugins/executor/docker"
 	"github.com/aurora-go/aurora/plugins/executor/thermos"
 	"github.com/aurora-go/aurora/sdk"
 )
@@ -25,6 +26,9 @@ var plugins = map[string]func(hclog.Logger) sdk.ServeOpts{
 	},
 	sdk.KindExecutor + "/" + thermos.Name: func(l hclog.Logger) sdk.ServeOpts {
 		return sdk.ServeOpts{Executor: thermos.New(l), Logger: l}
+	},
+	sdk.KindExecutor + "/" + docker.Name: func(l hclog.Logger) sdk.ServeOpts {
+		return sdk.ServeOpts{Executor: docker.New(l), Logger: l}
 	},
 }
 

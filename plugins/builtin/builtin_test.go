@@ -11,7 +11,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	if got, want := Names(), []string{"constraint/limit", "executor/thermos"}; !reflect.DeepEqual(got, want) {
+	if got, want := Names(), []string{"constraint/limit", "executor/docker", "executor/thermos"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
 }
@@ -19,7 +19,7 @@ func TestNames(t *testing.T) {
 func TestServeUnknownListsAvailable(t *testing.T) {
 	err := Serve("constraint/nope")
 	if err == nil || !strings.Contains(err.Error(), `"constraint/nope"`) ||
-		!strings.Contains(err.Error(), "constraint/limit, executor/thermos") {
+		!strings.Contains(err.Error(), "constraint/limit, executor/docker, executor/thermos") {
 		t.Fatalf("Serve(unknown) = %v, want an error naming it and listing the built-ins", err)
 	}
 }
