@@ -239,21 +239,26 @@ func (e *Executor) runTask(t *task, info mesos.TaskInfo) {
 	t.mu.Lock()
 	killed, failMessage := t.killRequested, t.failMessage
 	t.mu.Unlock()
+	var state mesos.TaskState
+	var msg string
 	switch {
 	case failMessage != "":
-		e.finish(ctx, t, mesos.TASK_FAILED, failMessage)
+		state, msg = mesos.TASK_FAILED, failMessage
 	case killed:
-		e.finish(ctx, t, mesos.TASK_KILLED, "Task killed.")
+		state, msg = mesos.TASK_KILLED, "Task killed."
 	case result.err != nil:
-		e.finish(ctx, t, mesos.TASK_LOST, "lost track of the task: "+result.err.Error())
+		state, msg = mesos.TASK_LOST, "lost track of the task: "+result.err.Error()
 	case result.res.Failed:
-		e.finish(ctx, t, mesos.TASK_FAILED, result.res.Message)
+		state, msg = mesos.TASK_FAILED, result.res.Message
 	default:
-		e.finish(ctx, t, mesos.TASK_FINISHED, "Task finished.")
+		state, msg = mesos.TASK_FINISHED, "Task finished."
 	}
+	// Clean up before the terminal update: once it is acknowledged the
+	// executor may exit.
 	if err := plugin.Destroy(ctx, t.id, true); err != nil {
 		t.logger.Warn("destroying the task in the plugin failed", "error", err)
 	}
+	e.finish(ctx, t, state, msg)
 }
 
 // healthCheck returns the task's health check, or nil when it has none
