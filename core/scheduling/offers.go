@@ -81,26 +81,73 @@ func (p *offerPool) sorted() []*heldOffer {
 	return out
 }
 
-// takePorts picks n ports from the offer's ranges, lowest first.
-func (h *heldOffer) takePorts(n int) ([]uint64, bool) {
-	var out []uint64
-	for _, r := range h.ports {
-		for p := r.Begin; p <= r.End && len(out) < n; p++ {
-			out = append(out, p)
-		}
-		if len(out) == n {
-			return out, true
-		}
-	}
-	return nil, n == 0
+// demand is what one task takes from an offer, executor included.
+type demand struct {
+	cpu, mem, disk float64
+	ports          int
 }
 
-func (h *heldOffer) portCount() uint64 {
+// roundOffer is what is left of a held offer during one placement round;
+// the held offer itself is untouched until the round is committed.
+type roundOffer struct {
+	*heldOffer
+	cpus, mem, disk float64
+	ports           []mesos.Value_Range
+	placed          int
+}
+
+func newRound(offers []*heldOffer) []*roundOffer {
+	out := make([]*roundOffer, len(offers))
+	for i, h := range offers {
+		out[i] = &roundOffer{heldOffer: h, cpus: h.cpus, mem: h.mem, disk: h.disk,
+			ports: append([]mesos.Value_Range(nil), h.ports...)}
+	}
+	return out
+}
+
+func (o *roundOffer) portCount() uint64 {
 	var n uint64
-	for _, r := range h.ports {
+	for _, r := range o.ports {
 		n += r.End - r.Begin + 1
 	}
 	return n
+}
+
+// shortfall names what the offer lacks for the demand, or "" if it fits.
+func (o *roundOffer) shortfall(d demand) string {
+	var miss []string
+	if o.cpus < d.cpu {
+		miss = append(miss, fmt.Sprintf("cpus (%.2f < %.2f)", o.cpus, d.cpu))
+	}
+	if o.mem < d.mem {
+		miss = append(miss, fmt.Sprintf("ram (%.0fMB < %.0fMB)", o.mem, d.mem))
+	}
+	if o.disk < d.disk {
+		miss = append(miss, fmt.Sprintf("disk (%.0fMB < %.0fMB)", o.disk, d.disk))
+	}
+	if o.portCount() < uint64(d.ports) {
+		miss = append(miss, fmt.Sprintf("ports (%d < %d)", o.portCount(), d.ports))
+	}
+	return strings.Join(miss, ", ")
+}
+
+// take subtracts the demand and returns the ports it got, lowest first.
+func (o *roundOffer) take(d demand) []uint64 {
+	o.cpus -= d.cpu
+	o.mem -= d.mem
+	o.disk -= d.disk
+	o.placed++
+	var out []uint64
+	for len(out) < d.ports && len(o.ports) > 0 {
+		r := &o.ports[0]
+		out = append(out, r.Begin)
+		if r.Begin == r.End {
+			o.ports = o.ports[1:]
+		} else {
+			r.Begin++
+		}
+	}
+	return out
 }
 
 // hostAttributes turns an offer's attributes into plugin attributes. The

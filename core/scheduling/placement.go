@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
@@ -19,9 +18,10 @@ import (
 // noOffers is the pending reason when no offer was held at all.
 const noOffers = "No offers available"
 
-// launch is one ACCEPT to send after the assignments are committed.
-type launch struct {
-	offer *heldOffer
+// placement is a task placed on an offer in this round (a copy of the
+// pending task with its agent, host and ports).
+type placement struct {
+	offer *roundOffer
 	task  *state.Task
 }
 
@@ -38,21 +38,18 @@ func (s *Scheduler) schedule(ctx context.Context) {
 		return
 	}
 	s.mu.Lock()
-	offers := s.offers.sorted()
+	offers := newRound(s.offers.sorted())
 	hosts := make(map[string]map[string][]string, len(s.hosts))
 	for k, v := range s.hosts {
 		hosts[k] = v
 	}
-	s.mu.Unlock()
-
-	used := map[string]bool{}
-	var launches []launch
-	var assign changes
-	s.writeMu.Lock()
-	now := s.cfg.Now()
-	s.mu.Lock()
 	previous := s.reasons
 	s.mu.Unlock()
+
+	var assign changes
+	launches := map[*roundOffer][]*state.Task{}
+	s.writeMu.Lock()
+	now := s.cfg.Now()
 	for _, group := range groupTasks(pending) {
 		if b := s.backoff[group.key]; b != nil && now.Before(b.next) {
 			// Not yet: keep what the last attempt found.
@@ -61,7 +58,7 @@ func (s *Scheduler) schedule(ctx context.Context) {
 			}
 			continue
 		}
-		placed := s.placeGroup(ctx, group, offers, hosts, used, reasons)
+		placed := s.placeGroup(ctx, group, offers, hosts, reasons)
 		s.noteAttempt(group.key, len(placed) > 0, now)
 		// With no offer to look at, the last veto is still the best
 		// explanation (Aurora's nearest fit outlives empty rounds).
@@ -70,17 +67,17 @@ func (s *Scheduler) schedule(ctx context.Context) {
 				reasons[t.ID] = previous[t.ID]
 			}
 		}
-		for _, l := range placed {
-			siblings, _ := s.store.TasksOfJob(l.task.JobKey)
-			orig := group.byID[l.task.ID]
+		for _, p := range placed {
+			siblings, _ := s.store.TasksOfJob(p.task.JobKey)
+			orig := group.byID[p.task.ID]
 			if err := s.transition(&assign, orig, taskstate.Assigned, "", siblings); err != nil {
 				s.logger.Error("cannot assign task", "task_id", orig.ID, "error", err)
 				continue
 			}
 			// transition copied the pending task; put the placement on it.
 			next := assign.save[len(assign.save)-1]
-			next.AgentID, next.Host, next.Ports = l.task.AgentID, l.task.Host, l.task.Ports
-			launches = append(launches, launch{offer: l.offer, task: next})
+			next.AgentID, next.Host, next.Ports = p.task.AgentID, p.task.Host, p.task.Ports
+			launches[p.offer] = append(launches[p.offer], next)
 		}
 	}
 	ok := s.commit(ctx, &assign)
@@ -90,38 +87,53 @@ func (s *Scheduler) schedule(ctx context.Context) {
 		return
 	}
 	s.mu.Lock()
-	for _, l := range launches {
-		s.offers.remove(l.offer.offer.ID.Value)
+	for o := range launches {
+		s.offers.remove(o.offer.ID.Value)
 	}
 	s.mu.Unlock()
-	for _, l := range launches {
-		s.launch(ctx, l)
+	for _, o := range offers { // in offer order, so launches are deterministic
+		if tasks := launches[o]; len(tasks) > 0 {
+			s.launch(ctx, o, tasks)
+		}
 	}
 }
 
-// launch sends the ACCEPT for one assigned task. If it cannot be sent the
-// task is LOST, which reschedules it.
-func (s *Scheduler) launch(ctx context.Context, l launch) {
-	info, err := s.taskInfo(l.task, l.offer.offer.FrameworkID.Value)
-	if err == nil {
-		err = s.mesos.Accept(ctx, l.offer.offer.ID.Value, []mesos.TaskInfo{info}, s.cfg.OfferFilter)
+// launch sends one ACCEPT with every task placed on the offer. If it
+// cannot be sent the tasks are LOST, which reschedules them.
+func (s *Scheduler) launch(ctx context.Context, o *roundOffer, tasks []*state.Task) {
+	infos := make([]mesos.TaskInfo, 0, len(tasks))
+	var err error
+	for _, t := range tasks {
+		var info mesos.TaskInfo
+		if info, err = s.taskInfo(t, o.offer.FrameworkID.Value); err != nil {
+			break
+		}
+		infos = append(infos, info)
 	}
 	if err == nil {
-		s.logger.Info("task launched", "task_id", l.task.ID, "host", l.task.Host)
+		err = s.mesos.Accept(ctx, o.offer.ID.Value, infos, s.cfg.OfferFilter)
+	}
+	if err == nil {
+		for _, t := range tasks {
+			s.logger.Info("task launched", "task_id", t.ID, "host", t.Host)
+		}
 		return
 	}
-	s.logger.Warn("launch failed; marking the task LOST", "task_id", l.task.ID, "error", err)
+	s.logger.Warn("launch failed; marking the tasks LOST", "offer", o.offer.ID.Value, "tasks", len(tasks), "error", err)
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	cur, _ := s.store.Task(l.task.ID)
-	siblings, _ := s.store.TasksOfJob(l.task.JobKey)
-	if cur == nil {
-		return
-	}
 	var c changes
-	if err := s.transition(&c, cur, taskstate.Lost, "Launch failed: "+err.Error(), siblings); err == nil {
-		s.commit(ctx, &c)
+	for _, t := range tasks {
+		cur, _ := s.store.Task(t.ID)
+		if cur == nil {
+			continue
+		}
+		siblings, _ := s.store.TasksOfJob(t.JobKey)
+		if err := s.transition(&c, cur, taskstate.Lost, "Launch failed: "+err.Error(), siblings); err != nil {
+			s.logger.Error("cannot mark task LOST", "task_id", t.ID, "error", err)
+		}
 	}
+	s.commit(ctx, &c)
 }
 
 // taskGroup is pending tasks with identical configuration.
@@ -155,22 +167,19 @@ func groupTasks(pending []*state.Task) []*taskGroup {
 }
 
 // placeGroup picks offers for a group's tasks: first by resources, then
-// through one constraint plugin call over every candidate host.
-func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*heldOffer,
-	hosts map[string]map[string][]string, used map[string]bool, reasons map[string]string) []launch {
+// through one constraint plugin call over every candidate host. Tasks are
+// spread one per offer first, as Aurora does; what is left is packed onto
+// offers that still have room, so a few agents can start many tasks in
+// one round.
+func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roundOffer,
+	hosts map[string]map[string][]string, reasons map[string]string) []placement {
 	job := g.tasks[0].Config
 	res := job.Task.Resources
-	needCPU := res.CPU + s.cfg.Executor.CPUs
-	needMem := res.RAMMB() + s.cfg.Executor.MemMB
-	needDisk := res.DiskMB()
-	var candidates []*heldOffer
+	need := demand{cpu: res.CPU + s.cfg.Executor.CPUs, mem: res.RAMMB() + s.cfg.Executor.MemMB, disk: res.DiskMB(), ports: len(res.Ports)}
+	var candidates []*roundOffer
 	var shortfalls []string
 	for _, o := range offers {
-		if used[o.offer.ID.Value] {
-			continue
-		}
-		short := shortfall(o, needCPU, needMem, needDisk, len(res.Ports))
-		if short == "" {
+		if short := o.shortfall(need); short == "" {
 			candidates = append(candidates, o)
 		} else {
 			shortfalls = append(shortfalls, short)
@@ -215,7 +224,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*held
 		setAll("Constraint plugin unavailable: " + err.Error())
 		return nil
 	}
-	var fit []*heldOffer
+	var fit []*roundOffer
 	var vetoes []string
 	for i, r := range resp.Results {
 		if len(r.Vetoes) == 0 {
@@ -224,19 +233,10 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*held
 		}
 		vetoes = append(vetoes, r.Vetoes[0].Reason)
 	}
-	var placed []launch
-	for _, t := range g.tasks {
-		o := pickOffer(fit, used, constraints, active, hosts)
-		if o == nil {
-			if len(vetoes) > 0 {
-				reasons[t.ID] = nearest(vetoes)
-			} else {
-				reasons[t.ID] = "Insufficient resources: no offer left this round"
-			}
-			continue
-		}
-		used[o.offer.ID.Value] = true
-		ports, _ := o.takePorts(len(res.Ports))
+	var placed []placement
+	var left []*state.Task
+	place := func(t *state.Task, o *roundOffer) {
+		ports := o.take(need)
 		a := t.Copy()
 		a.AgentID, a.Host = o.offer.AgentID.Value, o.offer.Hostname
 		if len(ports) > 0 {
@@ -246,17 +246,37 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*held
 			}
 		}
 		count(active, constraints, hosts[a.AgentID])
-		placed = append(placed, launch{offer: o, task: a})
+		placed = append(placed, placement{offer: o, task: a})
+	}
+	for _, t := range g.tasks { // spread: one task per offer
+		if o := pickOffer(fit, need, true, constraints, active, hosts); o != nil {
+			place(t, o)
+		} else {
+			left = append(left, t)
+		}
+	}
+	for _, t := range left { // pack what is left onto offers with room
+		o := pickOffer(fit, need, false, constraints, active, hosts)
+		if o == nil {
+			if len(vetoes) > 0 {
+				reasons[t.ID] = nearest(vetoes)
+			} else {
+				reasons[t.ID] = "Insufficient resources: no offer left this round"
+			}
+			continue
+		}
+		place(t, o)
 	}
 	return placed
 }
 
-// pickOffer returns the first unused offer that keeps every limit
-// constraint within bounds once this task is added.
-func pickOffer(fit []*heldOffer, used map[string]bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *heldOffer {
+// pickOffer returns the first offer with room for the task that keeps
+// every limit constraint within bounds once the task is added; with
+// emptyOnly, only offers not yet used this round.
+func pickOffer(fit []*roundOffer, need demand, emptyOnly bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
 next:
 	for _, o := range fit {
-		if used[o.offer.ID.Value] {
+		if (emptyOnly && o.placed > 0) || o.shortfall(need) != "" {
 			continue
 		}
 		attrs := hosts[o.offer.AgentID.Value]
@@ -305,24 +325,6 @@ func toSDK(cs []spec.Constraint) []sdk.Constraint {
 		out[i] = sdk.Constraint{Name: c.Name, Values: c.Values, Negated: c.Negated, Limit: int32(c.Limit)}
 	}
 	return out
-}
-
-// shortfall names what an offer lacks for a task, or "" if it fits.
-func shortfall(o *heldOffer, cpu, mem, disk float64, ports int) string {
-	var miss []string
-	if o.cpus < cpu {
-		miss = append(miss, fmt.Sprintf("cpus (%.2f < %.2f)", o.cpus, cpu))
-	}
-	if o.mem < mem {
-		miss = append(miss, fmt.Sprintf("ram (%.0fMB < %.0fMB)", o.mem, mem))
-	}
-	if o.disk < disk {
-		miss = append(miss, fmt.Sprintf("disk (%.0fMB < %.0fMB)", o.disk, disk))
-	}
-	if o.portCount() < uint64(ports) {
-		miss = append(miss, fmt.Sprintf("ports (%d < %d)", o.portCount(), ports))
-	}
-	return strings.Join(miss, ", ")
 }
 
 // nearest picks the most common reason among hosts as the pending reason.

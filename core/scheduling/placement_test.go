@@ -413,3 +413,57 @@ type shortAnswer struct{ results int }
 func (s shortAnswer) Filter(_ context.Context, _ *sdk.FilterRequest) (*sdk.FilterResponse, error) {
 	return &sdk.FilterResponse{Results: make([]sdk.HostResult, s.results)}, nil
 }
+
+// Tasks left over after one per offer are packed onto offers with room:
+// one ACCEPT carries them all, each with ports of its own, and packing
+// stops when the offer is full.
+func TestPlacementPacksTasksOntoOffersWithRoom(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, nil)
+	job := testJob("packed", 4, true)
+	job.Task.Resources.Ports = []string{"http"}
+	ids, err := h.s.CreateJob(ctx, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Room for 3 tasks of 0.5 cpu + 0.25 executor overhead, not 4.
+	h.s.Offers([]mesos.Offer{offer("o-1", "agent-1", "host-a", 2.25, 4096, 4096, [][2]uint64{{31000, 31001}, {31005, 31005}}, nil)})
+	h.s.schedule(ctx)
+	accepts, _, _, _ := h.mesos.snapshot()
+	if len(accepts) != 1 || len(accepts[0].tasks) != 3 {
+		t.Fatalf("accepts = %d with %v tasks, want one ACCEPT carrying 3 tasks", len(accepts), func() []int {
+			var n []int
+			for _, a := range accepts {
+				n = append(n, len(a.tasks))
+			}
+			return n
+		}())
+	}
+	seen := map[uint64]bool{}
+	for _, info := range accepts[0].tasks {
+		for _, r := range info.Resources {
+			if r.Name == "ports" {
+				p := r.GetRanges().Range[0].Begin
+				if seen[p] {
+					t.Fatalf("port %d given to two tasks", p)
+				}
+				seen[p] = true
+			}
+		}
+	}
+	if len(seen) != 3 || !seen[31000] || !seen[31001] || !seen[31005] {
+		t.Fatalf("ports = %v, want 31000, 31001 and 31005", seen)
+	}
+	pending := 0
+	for _, id := range ids {
+		if mustTask(t, h, id).Status == taskstate.Pending {
+			pending++
+			if r := h.s.PendingReason(id); !strings.HasPrefix(r, "Insufficient resources") {
+				t.Errorf("pending reason = %q", r)
+			}
+		}
+	}
+	if pending != 1 {
+		t.Fatalf("%d tasks still pending, want 1", pending)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/internal/zktest"
 )
 
 // replica is one `aurora scheduler` process.
@@ -176,14 +177,16 @@ func unplaceableJob(i int) *spec.Job {
 	}
 }
 
-// Clients create 1 000 jobs concurrently while the leader is killed with
-// SIGKILL: every job whose creation was acknowledged exists afterwards
-// exactly once, on every replica.
+// Three replicas and a real ZooKeeper: clients create 1 000 jobs
+// concurrently while the leader is killed with SIGKILL; every job whose
+// creation was acknowledged exists afterwards exactly once, on every
+// replica.
 func TestHACreatesSurviveLeaderKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts four processes")
 	}
-	h := startHA(t, 3)
+	zks := zktest.Start(t)
+	h := startHAWith(t, 3, nil, fmt.Sprintf("zookeeper {\n  servers = [%q]\n  serverset_path = \"/aurora/scheduler\"\n}\n", zks.Addr()))
 	first := h.leader(30 * time.Second)
 
 	const jobs, workers = 1000, 16
