@@ -14,7 +14,7 @@ import (
 
 // maxDepth bounds the search for sandboxes below the root: the Mesos
 // layout slaves/A/frameworks/F/executors/E/runs/C is 8 levels deep.
-const maxDepth = 10
+const maxDepth = 14
 
 // Task is one task sandbox found under the root.
 type Task struct {
