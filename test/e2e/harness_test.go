@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ type devServer struct {
 	dataDir string
 	addr    string
 	cmd     *exec.Cmd
-	log     *bytes.Buffer
+	log     *syncBuffer
 }
 
 func freeAddr(t testing.TB) string {
@@ -71,7 +72,7 @@ func startDev(t *testing.T, dataDir, addr string, extra ...string) *devServer {
 // startDevSettings is startDev with more blocks in the -config file.
 func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...string) *devServer {
 	t.Helper()
-	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &bytes.Buffer{}}
+	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &syncBuffer{}}
 	// Flapping penalties short enough for tests; everything else as shipped.
 	settings := filepath.Join(dataDir, "dev-settings.hcl")
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
@@ -93,6 +94,25 @@ func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...
 		return code == 0
 	})
 	return d
+}
+
+// syncBuffer is a bytes.Buffer that the process's output copier and the
+// test may use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // stop sends SIGTERM and waits for a clean exit.
