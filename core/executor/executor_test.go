@@ -83,3 +83,24 @@ func TestPluginNameAndConfig(t *testing.T) {
 		t.Fatalf("plugin config = %s", raw)
 	}
 }
+
+func TestAnnouncerFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if r, err := AnnouncerFromEnv(env(nil)); r != nil || err != nil {
+		t.Fatalf("no AURORA_ANNOUNCER_ZK: got %v, %v; want announcing off", r, err)
+	}
+	r, err := AnnouncerFromEnv(env(map[string]string{EnvAnnouncerZK: "127.0.0.1:2181, 127.0.0.2:2181", EnvAnnouncerAllowCustomPath: "true"}))
+	if err != nil || r == nil {
+		t.Fatalf("AnnouncerFromEnv = %v, %v", r, err)
+	}
+	r.Close()
+	for _, bad := range []map[string]string{
+		{EnvAnnouncerZK: "nohost"},
+		{EnvAnnouncerZK: "h:1", EnvAnnouncerAllowCustomPath: "maybe"},
+		{EnvAnnouncerZK: "h:1", EnvAnnouncerSessionTimeout: "soon"},
+	} {
+		if _, err := AnnouncerFromEnv(env(bad)); err == nil {
+			t.Errorf("AnnouncerFromEnv(%v) succeeded", bad)
+		}
+	}
+}
