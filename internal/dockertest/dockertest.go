@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -93,6 +94,7 @@ func Start(t testing.TB) *Engine {
 	}()
 	t.Cleanup(func() {
 		e.stop()
+		unmountUnder(dir)
 		_ = os.RemoveAll(dir)
 	})
 	deadline := time.Now().Add(60 * time.Second)
@@ -208,6 +210,26 @@ func (e *Engine) stop() {
 	case <-time.After(30 * time.Second):
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGKILL)
 		<-e.done
+	}
+}
+
+// unmountUnder detaches what dockerd left mounted below dir (it keeps
+// exec-root/netns/default mounted after it exits), deepest first.
+func unmountUnder(dir string) {
+	b, err := os.ReadFile("/proc/mounts")
+	if err != nil {
+		return
+	}
+	var points []string
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && strings.HasPrefix(f[1], dir+"/") {
+			points = append(points, f[1])
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(points)))
+	for _, p := range points {
+		_ = syscall.Unmount(p, syscall.MNT_DETACH)
 	}
 }
 
