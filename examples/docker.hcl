@@ -1,8 +1,19 @@
 # A job in a Docker container (Aurora's docker example): the executor runs
-# the task's processes inside the image, with docker run parameters and a
-# host directory mounted read-write.
+# the task's processes inside the image through the docker executor plugin,
+# with docker run parameters, a host directory mounted read-write, the
+# sandbox at /mnt/mesos/sandbox, and the host's network, so the process
+# serves on its assigned port.
 #
 #   aurora job run examples/docker.hcl
+#   aurora job run -var image=my/busybox:1.36 -var data_dir=/srv/data examples/docker.hcl
+variable "image" {
+  default = "busybox:latest"
+}
+
+variable "data_dir" {
+  default = "/tmp/aurora-docker-data"
+}
+
 job "docker_hello" {
   cluster     = "local"
   role        = "www-data"
@@ -11,7 +22,7 @@ job "docker_hello" {
 
   container {
     docker {
-      image = "python:3.12-slim"
+      image = var.image
 
       parameter {
         name  = "env"
@@ -19,7 +30,7 @@ job "docker_hello" {
       }
       volume {
         container_path = "/data"
-        host_path      = "/tmp/aurora-docker-data"
+        host_path      = var.data_dir
         mode           = "RW"
       }
     }
@@ -32,7 +43,7 @@ job "docker_hello" {
       disk = "256MB"
     }
     process "hello" {
-      cmdline = "echo \"$GREETING\" > /data/hello.txt && exec python3 -m http.server {{thermos.ports[http]}}"
+      cmdline = "echo \"$GREETING\" | tee /data/hello.txt && exec httpd -f -p {{thermos.ports[http]}} -h /data"
     }
   }
 }

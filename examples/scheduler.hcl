@@ -33,6 +33,13 @@ executor {
   command = "/usr/local/bin/aurora executor"
   cpus    = 0.25
   mem_mb  = 128
+
+  # Executors announce tasks with an announce block here, as serverset
+  # members under /aurora/ROLE/ENV/JOB (Aurora's --announcer-* flags).
+  announcer_zk                          = ["zk1.example.com:2181", "zk2.example.com:2181", "zk3.example.com:2181"]
+  announcer_serverset_path              = "/aurora"
+  announcer_allow_custom_serverset_path = false
+  announcer_session_timeout             = "10s"
 }
 
 backup {

@@ -45,6 +45,7 @@ func commands(meta *Meta) map[string]cli.CommandFactory {
 		"dev":       cmd(&DevCommand{Meta: meta}),
 		"executor":  cmd(&ExecutorCommand{Meta: meta}),
 		"version":   cmd(&VersionCommand{Meta: meta}),
+		"observer":  cmd(&ObserverCommand{Meta: meta}),
 		"scheduler": cmd(&SchedulerCommand{Meta: meta}),
 		"mesoslite": cmd(&MesosliteCommand{Meta: meta}),
 

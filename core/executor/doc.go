@@ -1,7 +1,31 @@
 // Package executor is Aurora's Mesos executor (`aurora executor`): an agent
 // starts it once per task with the MESOS_* environment. It subscribes over
 // the v1 executor HTTP API (mesos-go httpexec), starts the task's executor
-// plugin out of process, binds the runtime templates, and reports
+// plugin out of process (the job's executor, thermos by default, docker for
+// a job with a Docker container), binds the runtime templates, and reports
 // TASK_STARTING, TASK_RUNNING and the terminal state. Updates are kept
 // until the agent acknowledges them and re-sent after a reconnect.
+//
+// Health (reference aurora.md 2.6 and 4.4): with a health check (the job's,
+// or Aurora's default HTTP check when the task has a "health" port) the task
+// stays STARTING until it passes min_consecutive_successes checks in a row,
+// by Aurora's counting rules (health.go); a task that cannot get there, or
+// that later fails more than max_consecutive_failures checks in a row, is
+// killed and reported TASK_FAILED "Failed health check! <reason>", so the
+// scheduler replaces it. .healthchecksnooze in the sandbox pauses checks.
+//
+// Kill (reference aurora.md 4.2): the health checks stop, the announcement
+// is withdrawn, the lifecycle endpoints are POSTed (/quitquitquit, wait,
+// /abortabortabort, wait; early out when the task exits), then the plugin's
+// Stop sends SIGTERM and SIGKILL after the grace period.
+//
+// Announcing (reference aurora.md 2.8 and 4.6): once healthy, a task whose
+// job has an announce block is published through the Announcer, a
+// ZooKeeper serverset registry configured by AURORA_ANNOUNCER_* variables
+// that the scheduler sets in CommandInfo.environment. Members are
+// ephemeral and go with the executor's session.
+//
+// The executor keeps <sandbox>/.aurora/task.json up to date for the
+// observer: the task's identity, state, health, and processes as the
+// plugin reports them.
 package executor

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"net/http"
 	"os"
+	"os/exec"
 	"sync"
 	"time"
 
@@ -31,6 +33,13 @@ type Config struct {
 	// KillGrace is how long a killed task's processes get between SIGTERM
 	// and SIGKILL when the kill names no grace period (default 5s).
 	KillGrace time.Duration
+	// Announcer publishes healthy tasks whose job has an announce block;
+	// nil means the one the environment configures (AnnouncerFromEnv),
+	// if any.
+	Announcer Announcer
+	// AnnounceHost is the host announced for tasks; empty means the
+	// agent's hostname (or AURORA_ANNOUNCER_HOSTNAME).
+	AnnounceHost string
 }
 
 // Executor serves one agent connection and the tasks it launches.
@@ -41,6 +50,11 @@ type Executor struct {
 
 	sender     calls.Sender
 	subscriber calls.Sender
+
+	announcer    Announcer
+	announceHost string
+	http         *http.Client
+	bash         string
 
 	mu             sync.Mutex
 	hostname       string
@@ -72,7 +86,27 @@ func Run(ctx context.Context, cfg Config) error {
 	)
 	opts := mexec.CallOptions{calls.Framework(env.FrameworkID), calls.Executor(env.ExecutorID)}
 	host, _ := os.Hostname()
+	announcer := cfg.Announcer
+	if announcer == nil {
+		registry, err := AnnouncerFromEnv(os.Getenv)
+		if err != nil {
+			return fmt.Errorf("announcer configuration: %w", err)
+		}
+		if registry != nil {
+			defer registry.Close() // members go with the session
+			announcer = registry
+		}
+	}
+	announceHost := cfg.AnnounceHost
+	if announceHost == "" {
+		announceHost = os.Getenv(EnvAnnouncerHostname)
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		bash = "/bin/sh"
+	}
 	e := &Executor{
+		announcer: announcer, announceHost: announceHost, http: healthHTTPClient(), bash: bash,
 		cfg: cfg, env: env, logger: cfg.Logger.Named("executor").With("executor_id", env.ExecutorID),
 		sender:         calls.SenderWith(httpexec.NewSender(cli.Send), opts...),
 		subscriber:     calls.SenderWith(httpexec.NewSender(cli.Send, httpcli.Close(true)), opts...),

@@ -33,7 +33,7 @@ func TestExamples(t *testing.T) {
 		{"docker.hcl", func(j *spec.Job) any {
 			d := j.Container.Docker
 			return []any{d.Image, d.Parameters, d.Volumes, j.Task.Resources.Ports}
-		}, []any{"python:3.12-slim", []spec.DockerParameter{{Name: "env", Value: "GREETING=hello from docker"}},
+		}, []any{"busybox:latest", []spec.DockerParameter{{Name: "env", Value: "GREETING=hello from docker"}},
 			[]spec.Volume{{ContainerPath: "/data", HostPath: "/tmp/aurora-docker-data", Mode: "RW"}}, []string{"http"}}},
 		{"multi_process.hcl", func(j *spec.Job) any {
 			var order [][]string

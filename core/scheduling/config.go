@@ -11,6 +11,9 @@ type ExecutorConfig struct {
 	// offer as the task (Aurora: 0.25 cpus, 128 MB).
 	CPUs  float64
 	MemMB float64
+	// Env is set in the executor's CommandInfo.environment (the announcer
+	// settings, see core/executor).
+	Env map[string]string
 }
 
 // Config tunes the scheduler. Zero values take Aurora's defaults.

@@ -57,7 +57,7 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 			FrameworkID: &mesos.FrameworkID{Value: frameworkID},
 			Name:        &execName,
 			Source:      &source,
-			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell},
+			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell, Environment: executorEnv(s.cfg.Executor.Env)},
 			Resources: []mesos.Resource{
 				scalar("cpus", s.cfg.Executor.CPUs), scalar("mem", s.cfg.Executor.MemMB),
 			},
@@ -67,4 +67,22 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 
 func scalar(name string, v float64) mesos.Resource {
 	return mesos.Resource{Name: name, Type: mesos.SCALAR.Enum(), Scalar: &mesos.Value_Scalar{Value: v}}
+}
+
+// executorEnv is the executor's CommandInfo.environment, sorted by name.
+func executorEnv(env map[string]string) *mesos.Environment {
+	if len(env) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(env))
+	for name := range env {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := &mesos.Environment{}
+	for _, name := range names {
+		value := env[name]
+		out.Variables = append(out.Variables, mesos.Environment_Variable{Name: name, Value: &value})
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsimple"
 
+	"github.com/aurora-go/aurora/core/executor"
 	"github.com/aurora-go/aurora/core/mesos"
 	"github.com/aurora-go/aurora/core/scheduling"
 )
@@ -98,6 +99,7 @@ func (s *SchedulerConfig) apply(c *scheduling.Config) {
 type DevFile struct {
 	Scheduler *SchedulerConfig `hcl:"scheduler,block"`
 	Backup    *BackupConfig    `hcl:"backup,block"`
+	Executor  *ExecutorConfig  `hcl:"executor,block"`
 }
 
 // LoadDevFile reads a dev configuration file. Errors name file:line:col.
@@ -112,6 +114,11 @@ func LoadDevFile(path string) (*DevFile, error) {
 	}
 	if _, err := f.Scheduler.durations(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if f.Executor != nil {
+		if err := f.Executor.check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	return &f, nil
 }
@@ -159,6 +166,61 @@ type ExecutorConfig struct {
 	Command string  `hcl:"command,optional"`
 	CPUs    float64 `hcl:"cpus,optional"`
 	MemMB   float64 `hcl:"mem_mb,optional"`
+
+	// AnnouncerZK lists the ZooKeeper servers (host:port) where executors
+	// announce tasks whose job has an announce block (Aurora's
+	// --announcer-ensemble); empty disables announcing.
+	AnnouncerZK []string `hcl:"announcer_zk,optional"`
+	// AnnouncerServersetPath is the root of the default serverset paths
+	// (/aurora, as Aurora's --announcer-serverset-path).
+	AnnouncerServersetPath string `hcl:"announcer_serverset_path,optional"`
+	// AnnouncerAllowCustomServersetPath lets jobs choose their path with
+	// announce.zk_path.
+	AnnouncerAllowCustomServersetPath bool `hcl:"announcer_allow_custom_serverset_path,optional"`
+	// AnnouncerSessionTimeout bounds how long a member outlives a dead
+	// executor ("10s").
+	AnnouncerSessionTimeout string `hcl:"announcer_session_timeout,optional"`
+	// AnnouncerHostname is announced instead of the agent's hostname.
+	AnnouncerHostname string `hcl:"announcer_hostname,optional"`
+}
+
+// env is the executor's environment for these settings; the agent passes
+// it in CommandInfo.environment (see core/executor.AnnouncerFromEnv).
+func (e *ExecutorConfig) env() map[string]string {
+	if e == nil || len(e.AnnouncerZK) == 0 {
+		return nil
+	}
+	env := map[string]string{executor.EnvAnnouncerZK: strings.Join(e.AnnouncerZK, ",")}
+	if e.AnnouncerServersetPath != "" {
+		env[executor.EnvAnnouncerServersetPath] = e.AnnouncerServersetPath
+	}
+	if e.AnnouncerAllowCustomServersetPath {
+		env[executor.EnvAnnouncerAllowCustomPath] = "true"
+	}
+	if e.AnnouncerSessionTimeout != "" {
+		env[executor.EnvAnnouncerSessionTimeout] = e.AnnouncerSessionTimeout
+	}
+	if e.AnnouncerHostname != "" {
+		env[executor.EnvAnnouncerHostname] = e.AnnouncerHostname
+	}
+	return env
+}
+
+// check validates the announcer settings.
+func (e *ExecutorConfig) check() error {
+	var errs []error
+	for _, s := range e.AnnouncerZK {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			errs = append(errs, fmt.Errorf("executor.announcer_zk entry %q must be host:port", s))
+		}
+	}
+	if p := e.AnnouncerServersetPath; p != "" && !strings.HasPrefix(p, "/") {
+		errs = append(errs, fmt.Errorf("executor.announcer_serverset_path %q must start with '/'", p))
+	}
+	if _, err := parseDuration("executor.announcer_session_timeout", e.AnnouncerSessionTimeout, 0); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // BackupConfig schedules backups.
@@ -259,6 +321,9 @@ func (c *Config) finish(base string) error {
 	}
 	if c.Executor == nil {
 		c.Executor = &ExecutorConfig{}
+	}
+	if err := c.Executor.check(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := c.Scheduler.durations(); err != nil {
 		errs = append(errs, err)

@@ -42,3 +42,39 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestExecutorAnnouncerSettings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.hcl")
+	src := "executor {\n  announcer_zk = [\"127.0.0.1:2181\", \"127.0.0.2:2181\"]\n  announcer_serverset_path = \"/services\"\n  announcer_allow_custom_serverset_path = true\n  announcer_session_timeout = \"4s\"\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadDevFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := f.Executor.env()
+	want := map[string]string{
+		"AURORA_ANNOUNCER_ZK":                "127.0.0.1:2181,127.0.0.2:2181",
+		"AURORA_ANNOUNCER_SERVERSET_PATH":    "/services",
+		"AURORA_ANNOUNCER_ALLOW_CUSTOM_PATH": "true",
+		"AURORA_ANNOUNCER_SESSION_TIMEOUT":   "4s",
+	}
+	if len(env) != len(want) {
+		t.Fatalf("env = %v, want %v", env, want)
+	}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q", k, env[k], v)
+		}
+	}
+	if (&ExecutorConfig{}).env() != nil {
+		t.Error("no announcer_zk: want no environment")
+	}
+	if err := os.WriteFile(path, []byte("executor {\n  announcer_zk = [\"nohost\"]\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDevFile(path); err == nil || !strings.Contains(err.Error(), `announcer_zk entry "nohost"`) {
+		t.Fatalf("bad server: err = %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/aurora-go/aurora/core/mesoslite"
+	"github.com/aurora-go/aurora/core/observer"
 )
 
 // DevConfig configures `aurora dev`.
@@ -19,8 +21,11 @@ type DevConfig struct {
 	HTTPAddr string
 	Agents   int
 	// File holds optional settings (scheduler, backup) from -config.
-	File   *DevFile
-	Logger hclog.Logger
+	File *DevFile
+	// ObserverAddr is where the observer of the embedded agents listens;
+	// empty means 127.0.0.1:1338, or a free port when that is taken.
+	ObserverAddr string
+	Logger       hclog.Logger
 	// Ready, if set, is called once the API is serving.
 	Ready func(apiURL, masterURL string)
 }
@@ -58,19 +63,53 @@ func RunDev(ctx context.Context, dc DevConfig) error {
 		Mesos: MesosConfig{Master: cluster.MasterURL()},
 	}
 	if dc.File != nil {
-		cfg.Scheduler, cfg.Backup = dc.File.Scheduler, dc.File.Backup
+		cfg.Scheduler, cfg.Backup, cfg.Executor = dc.File.Scheduler, dc.File.Backup, dc.File.Executor
 	}
 	if err := cfg.finish(dc.DataDir); err != nil {
 		return err
 	}
+	obsLn, err := listenObserver(dc.ObserverAddr)
+	if err != nil {
+		return err
+	}
+	obs := &observer.Observer{Root: filepath.Join(dc.DataDir, "mesos"), Name: "aurora dev", Logger: logger.Named("observer")}
+	obsCtx, stopObs := context.WithCancel(ctx)
+	obsDone := make(chan struct{})
+	go func() {
+		defer close(obsDone)
+		if err := obs.ServeListener(obsCtx, obsLn, nil); err != nil {
+			logger.Error("observer stopped", "error", err)
+		}
+	}()
+	defer func() {
+		stopObs()
+		<-obsDone
+	}()
+	observerURL := "http://" + obsLn.Addr().String() + "/"
 	srv := New(cfg, logger)
 	srv.Ready = func(apiURL string) {
-		logger.Info("aurora dev is up", "api", apiURL, "master", cluster.MasterURL(), "data_dir", dc.DataDir, "agents", dc.Agents)
+		logger.Info("aurora dev is up", "api", apiURL, "master", cluster.MasterURL(), "observer", observerURL, "data_dir", dc.DataDir, "agents", dc.Agents)
 		if dc.Ready != nil {
 			dc.Ready(apiURL, cluster.MasterURL())
 		}
 	}
 	return srv.Run(ctx)
+}
+
+// listenObserver listens on addr, or on 127.0.0.1:1338 (Aurora's observer
+// port) and on a free port when that is taken.
+func listenObserver(addr string) (net.Listener, error) {
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("observer: %w", err)
+		}
+		return ln, nil
+	}
+	if ln, err := net.Listen("tcp", "127.0.0.1:1338"); err == nil {
+		return ln, nil
+	}
+	return net.Listen("tcp", "127.0.0.1:0")
 }
 
 // DevAgents describes n agents on this machine. One agent offers the

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var allNames = []string{"constraint/dedicated", "constraint/limit", "constraint/value", "executor/thermos", "quota/static"}
+var allNames = []string{"constraint/dedicated", "constraint/limit", "constraint/value", "executor/docker", "executor/thermos", "quota/static"}
 
 func TestNames(t *testing.T) {
 	if got := Names(); !reflect.DeepEqual(got, allNames) {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ type devServer struct {
 	dataDir string
 	addr    string
 	cmd     *exec.Cmd
-	log     *bytes.Buffer
+	log     *syncBuffer
 }
 
 func freeAddr(t testing.TB) string {
@@ -70,13 +71,19 @@ func freeAddr(t testing.TB) string {
 // startDev starts `aurora dev` on dataDir and waits for its API.
 func startDev(t *testing.T, dataDir, addr string, extra ...string) *devServer {
 	t.Helper()
-	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &bytes.Buffer{}}
+	return startDevSettings(t, dataDir, addr, "", extra...)
+}
+
+// startDevSettings is startDev with more blocks in the -config file.
+func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...string) *devServer {
+	t.Helper()
+	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &syncBuffer{}}
 	// Flapping penalties short enough for tests; everything else as shipped.
 	settings := filepath.Join(dataDir, "dev-settings.hcl")
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(settings, []byte("scheduler {\n  initial_flapping_task_delay = \"1s\"\n  max_flapping_task_delay = \"4s\"\n}\n"), 0o644); err != nil {
+	if err := os.WriteFile(settings, []byte("scheduler {\n  initial_flapping_task_delay = \"1s\"\n  max_flapping_task_delay = \"4s\"\n}\n"+settingsHCL), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	args := append([]string{"dev", "-data-dir", dataDir, "-http-addr", addr, "-config", settings}, extra...)
@@ -92,6 +99,25 @@ func startDev(t *testing.T, dataDir, addr string, extra ...string) *devServer {
 		return code == 0
 	})
 	return d
+}
+
+// syncBuffer is a bytes.Buffer that the process's output copier and the
+// test may use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // stop sends SIGTERM and waits for a clean exit.
@@ -142,11 +168,16 @@ func (d *devServer) mustRun(t *testing.T, args ...string) string {
 }
 
 type task struct {
-	ID       string `json:"id"`
-	Instance int    `json:"instance"`
-	Status   string `json:"status"`
-	Host     string `json:"host"`
-	Sandbox  string `json:"sandbox"`
+	ID       string            `json:"id"`
+	Instance int               `json:"instance"`
+	Status   string            `json:"status"`
+	Host     string            `json:"host"`
+	Sandbox  string            `json:"sandbox"`
+	Ports    map[string]uint64 `json:"ports"`
+	Events   []struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+	} `json:"events"`
 }
 
 type jobStatus struct {
