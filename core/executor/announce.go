@@ -2,14 +2,20 @@ package executor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/aurora-go/aurora/sdk"
+
+	"github.com/aurora-go/aurora/core/pluginhost"
 	"github.com/aurora-go/aurora/core/spec"
-	"github.com/aurora-go/aurora/plugins/discovery/zookeeper"
 )
 
 // Announcer publishes the endpoints of a healthy task for clients to find
@@ -18,9 +24,15 @@ import (
 // discovery/zookeeper registry implements it in process until that kind is
 // served out of process.
 type Announcer interface {
-	Announce(ctx context.Context, endpoints []zookeeper.Endpoint) ([]zookeeper.EndpointResult, error)
-	Withdraw(ctx context.Context, keys []zookeeper.EndpointKey) ([]zookeeper.EndpointResult, error)
+	Announce(ctx context.Context, endpoints []sdk.Endpoint) ([]sdk.EndpointResult, error)
+	Withdraw(ctx context.Context, keys []sdk.EndpointKey) ([]sdk.EndpointResult, error)
 }
+
+// Endpoint metadata the discovery/zookeeper plugin reads.
+const (
+	metaPrimary = "primary" // "true": the member's serviceEndpoint
+	metaZKPath  = "zk_path" // a custom serverset path
+)
 
 // Environment variables through which the scheduler configures the
 // announcer (server config: executor { announcer_zk = [...] ... }). The
@@ -33,10 +45,39 @@ const (
 	EnvAnnouncerHostname        = "AURORA_ANNOUNCER_HOSTNAME"          // host announced instead of the agent's
 )
 
-// AnnouncerFromEnv returns the ZooKeeper registry the environment
-// configures, or nil when AURORA_ANNOUNCER_ZK is unset (announcing is
-// off, as in Aurora without --announcer-ensemble).
-func AnnouncerFromEnv(getenv func(string) string) (*zookeeper.Registry, error) {
+// announcerConfig is the discovery/zookeeper plugin's configuration.
+type announcerConfig struct {
+	Servers                  []string `json:"servers"`
+	SessionTimeout           string   `json:"session_timeout,omitempty"`
+	ServersetPath            string   `json:"serverset_path,omitempty"`
+	AllowCustomServersetPath bool     `json:"allow_custom_serverset_path,omitempty"`
+}
+
+// AnnouncerFromEnv starts the discovery/zookeeper plugin, out of process,
+// configured by the environment, or returns nil when AURORA_ANNOUNCER_ZK
+// is unset (announcing is off, as in Aurora without --announcer-ensemble).
+// Members are ephemeral: they go with the plugin's session when the
+// executor dies.
+func AnnouncerFromEnv(ctx context.Context, getenv func(string) string, plugins *pluginhost.Host) (*pluginhost.DiscoveryClient, error) {
+	cfg, err := announcerConfigFromEnv(getenv)
+	if cfg == nil || err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := pluginhost.BuiltinSpec(sdk.KindDiscovery, "zookeeper")
+	if err != nil {
+		return nil, err
+	}
+	spec.Config = raw
+	return plugins.Discovery(ctx, spec)
+}
+
+// announcerConfigFromEnv reads the announcer's configuration, or nil when
+// announcing is off.
+func announcerConfigFromEnv(getenv func(string) string) (*announcerConfig, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -44,7 +85,7 @@ func AnnouncerFromEnv(getenv func(string) string) (*zookeeper.Registry, error) {
 	if strings.TrimSpace(servers) == "" {
 		return nil, nil
 	}
-	cfg := zookeeper.Config{
+	cfg := announcerConfig{
 		ServersetPath:  getenv(EnvAnnouncerServersetPath),
 		SessionTimeout: getenv(EnvAnnouncerSessionTimeout),
 	}
@@ -60,14 +101,22 @@ func AnnouncerFromEnv(getenv func(string) string) (*zookeeper.Registry, error) {
 		}
 		cfg.AllowCustomServersetPath = allow
 	}
-	return zookeeper.New(cfg, nil)
+	if _, err := time.ParseDuration(cfg.SessionTimeout); cfg.SessionTimeout != "" && err != nil {
+		return nil, fmt.Errorf("%s %q must be a duration such as \"10s\"", EnvAnnouncerSessionTimeout, cfg.SessionTimeout)
+	}
+	for _, s := range cfg.Servers {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			return nil, fmt.Errorf("%s entry %q must be host:port", EnvAnnouncerZK, s)
+		}
+	}
+	return &cfg, nil
 }
 
 // announceEndpoints are the endpoints Aurora's announcer publishes for a
 // task: every assigned port by its name, plus every portmap entry (an
 // alias of an assigned port or a static port number); the primary port is
 // the member's serviceEndpoint.
-func announceEndpoints(a *spec.AssignedTask, ann *spec.Announce, host, owner string) []zookeeper.Endpoint {
+func announceEndpoints(a *spec.AssignedTask, ann *spec.Announce, host, owner string) []sdk.Endpoint {
 	ports := map[string]int32{}
 	for name, p := range a.Ports {
 		ports[name] = int32(p)
@@ -88,17 +137,17 @@ func announceEndpoints(a *spec.AssignedTask, ann *spec.Announce, host, owner str
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var out []zookeeper.Endpoint
+	var out []sdk.Endpoint
 	for _, name := range names {
 		meta := map[string]string{}
 		if name == primary {
-			meta[zookeeper.MetaPrimary] = "true"
+			meta[metaPrimary] = "true"
 		}
 		if ann.ZKPath != "" {
-			meta[zookeeper.MetaZKPath] = ann.ZKPath
+			meta[metaZKPath] = ann.ZKPath
 		}
-		out = append(out, zookeeper.Endpoint{
-			Key:         zookeeper.EndpointKey{TaskID: a.TaskID, PortName: name},
+		out = append(out, sdk.Endpoint{
+			Key:         sdk.EndpointKey{TaskID: a.TaskID, PortName: name},
 			Owner:       owner,
 			Role:        a.Job.Key.Role,
 			Environment: a.Job.Key.Environment,
@@ -113,8 +162,8 @@ func announceEndpoints(a *spec.AssignedTask, ann *spec.Announce, host, owner str
 }
 
 // endpointKeys returns the keys of endpoints.
-func endpointKeys(eps []zookeeper.Endpoint) []zookeeper.EndpointKey {
-	keys := make([]zookeeper.EndpointKey, len(eps))
+func endpointKeys(eps []sdk.Endpoint) []sdk.EndpointKey {
+	keys := make([]sdk.EndpointKey, len(eps))
 	for i, ep := range eps {
 		keys[i] = ep.Key
 	}
@@ -122,7 +171,7 @@ func endpointKeys(eps []zookeeper.Endpoint) []zookeeper.EndpointKey {
 }
 
 // resultError joins the failures of per-endpoint results.
-func resultError(results []zookeeper.EndpointResult, err error) error {
+func resultError(results []sdk.EndpointResult, err error) error {
 	errs := []error{err}
 	for _, r := range results {
 		if r.Err != "" {

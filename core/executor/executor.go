@@ -88,13 +88,13 @@ func Run(ctx context.Context, cfg Config) error {
 	host, _ := os.Hostname()
 	announcer := cfg.Announcer
 	if announcer == nil {
-		registry, err := AnnouncerFromEnv(os.Getenv)
+		client, err := AnnouncerFromEnv(ctx, os.Getenv, cfg.Plugins)
 		if err != nil {
-			return fmt.Errorf("announcer configuration: %w", err)
+			return fmt.Errorf("start the announcer: %w", err)
 		}
-		if registry != nil {
-			defer registry.Close() // members go with the session
-			announcer = registry
+		if client != nil {
+			defer client.Close() // members go with the plugin's session
+			announcer = client
 		}
 	}
 	announceHost := cfg.AnnounceHost

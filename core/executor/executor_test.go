@@ -84,23 +84,22 @@ func TestPluginNameAndConfig(t *testing.T) {
 	}
 }
 
-func TestAnnouncerFromEnv(t *testing.T) {
+func TestAnnouncerConfigFromEnv(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if r, err := AnnouncerFromEnv(env(nil)); r != nil || err != nil {
-		t.Fatalf("no AURORA_ANNOUNCER_ZK: got %v, %v; want announcing off", r, err)
+	if c, err := announcerConfigFromEnv(env(nil)); c != nil || err != nil {
+		t.Fatalf("no AURORA_ANNOUNCER_ZK: got %v, %v; want announcing off", c, err)
 	}
-	r, err := AnnouncerFromEnv(env(map[string]string{EnvAnnouncerZK: "127.0.0.1:2181, 127.0.0.2:2181", EnvAnnouncerAllowCustomPath: "true"}))
-	if err != nil || r == nil {
-		t.Fatalf("AnnouncerFromEnv = %v, %v", r, err)
+	c, err := announcerConfigFromEnv(env(map[string]string{EnvAnnouncerZK: "127.0.0.1:2181, 127.0.0.2:2181", EnvAnnouncerAllowCustomPath: "true", EnvAnnouncerSessionTimeout: "4s"}))
+	if err != nil || c == nil || len(c.Servers) != 2 || c.Servers[1] != "127.0.0.2:2181" || !c.AllowCustomServersetPath || c.SessionTimeout != "4s" {
+		t.Fatalf("announcerConfigFromEnv = %+v, %v", c, err)
 	}
-	r.Close()
 	for _, bad := range []map[string]string{
 		{EnvAnnouncerZK: "nohost"},
 		{EnvAnnouncerZK: "h:1", EnvAnnouncerAllowCustomPath: "maybe"},
 		{EnvAnnouncerZK: "h:1", EnvAnnouncerSessionTimeout: "soon"},
 	} {
-		if _, err := AnnouncerFromEnv(env(bad)); err == nil {
-			t.Errorf("AnnouncerFromEnv(%v) succeeded", bad)
+		if _, err := announcerConfigFromEnv(env(bad)); err == nil {
+			t.Errorf("announcerConfigFromEnv(%v) succeeded", bad)
 		}
 	}
 }

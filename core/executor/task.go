@@ -20,7 +20,6 @@ import (
 
 	"github.com/aurora-go/aurora/core/pluginhost"
 	"github.com/aurora-go/aurora/core/spec"
-	"github.com/aurora-go/aurora/plugins/discovery/zookeeper"
 )
 
 // statusRefresh is how often a running task's status file is refreshed
@@ -43,7 +42,7 @@ type task struct {
 	stopGrace     time.Duration
 	failMessage   string // why the executor killed it (health)
 	stopHealth    context.CancelFunc
-	announced     []zookeeper.Endpoint
+	announced     []sdk.Endpoint
 	terminal      mesos.TaskState
 	done          bool
 	terminalAcked bool

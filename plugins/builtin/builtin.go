@@ -13,6 +13,7 @@ import (
 	"github.com/aurora-go/aurora/plugins/constraint/dedicated"
 	"github.com/aurora-go/aurora/plugins/constraint/limit"
 	"github.com/aurora-go/aurora/plugins/constraint/value"
+	"github.com/aurora-go/aurora/plugins/discovery/zookeeper"
 	"github.com/aurora-go/aurora/plugins/executor/docker"
 	"github.com/aurora-go/aurora/plugins/executor/thermos"
 	"github.com/aurora-go/aurora/plugins/quota/static"
@@ -39,6 +40,9 @@ var plugins = map[string]func(hclog.Logger) sdk.ServeOpts{
 	},
 	sdk.KindQuota + "/" + static.Name: func(l hclog.Logger) sdk.ServeOpts {
 		return sdk.ServeOpts{Quota: static.New(l), Logger: l}
+	},
+	sdk.KindDiscovery + "/" + zookeeper.Name: func(l hclog.Logger) sdk.ServeOpts {
+		return sdk.ServeOpts{Discovery: zookeeper.NewPlugin(l), Logger: l}
 	},
 	sdk.KindExecutor + "/" + docker.Name: func(l hclog.Logger) sdk.ServeOpts {
 		return sdk.ServeOpts{Executor: docker.New(l), Logger: l}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aurora-go/aurora/internal/zktest"
 	"github.com/aurora-go/aurora/sdk"
 	"github.com/aurora-go/aurora/sdk/plugintest"
 )
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var allNames = []string{"constraint/dedicated", "constraint/limit", "constraint/value", "executor/docker", "executor/thermos", "quota/static"}
+var allNames = []string{"constraint/dedicated", "constraint/limit", "constraint/value", "discovery/zookeeper", "executor/docker", "executor/thermos", "quota/static"}
 
 func TestNames(t *testing.T) {
 	if got := Names(); !reflect.DeepEqual(got, allNames) {
@@ -88,6 +89,9 @@ func TestConformanceAsBinaries(t *testing.T) {
 			`{"processes":[{"name":"p","cmdline":"sleep 1000"}]}`)},
 		"quota/static": {plugintest.WithConfig(`{"roles":{"www-data":{"cpus":10,"ram_mb":1024,"disk_mb":1024}}}`)},
 	}
+	// The ZooKeeper announcer is checked against a real ZooKeeper.
+	zks := zktest.Start(t)
+	extra["discovery/zookeeper"] = []plugintest.Option{plugintest.WithConfig(fmt.Sprintf(`{"servers":[%q],"session_timeout":"4s"}`, zks.Addr()))}
 	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
 			opts := append([]plugintest.Option{plugintest.WithBinaryOptions(plugintest.WithArgs("plugin", "serve", name))}, extra[name]...)

@@ -16,9 +16,9 @@ import (
 func endpoints(task string, instance int32) []Endpoint {
 	base := Endpoint{Owner: "exec-1", Role: "www-data", Environment: "prod", Job: "hello", Instance: instance, Host: "agent-1"}
 	http, health, alias := base, base, base
-	http.Key, http.Port, http.Metadata = EndpointKey{task, "http"}, 31001, map[string]string{MetaPrimary: "true"}
-	health.Key, health.Port = EndpointKey{task, "health"}, 31002
-	alias.Key, alias.Port = EndpointKey{task, "aurora"}, 31001
+	http.Key, http.Port, http.Metadata = EndpointKey{TaskID: task, PortName: "http"}, 31001, map[string]string{MetaPrimary: "true"}
+	health.Key, health.Port = EndpointKey{TaskID: task, PortName: "health"}, 31002
+	alias.Key, alias.Port = EndpointKey{TaskID: task, PortName: "aurora"}, 31001
 	return []Endpoint{health, http, alias}
 }
 

@@ -1,37 +1,19 @@
 package zookeeper
 
-// These types have the shape of the SDK's discovery kind (sdk.EndpointKey,
-// sdk.Endpoint, sdk.EndpointResult), so that serving this registry as a
-// plugin is a matter of converting field by field.
+import "github.com/aurora-go/aurora/sdk"
 
-// EndpointKey identifies an endpoint: calls are idempotent by it.
-type EndpointKey struct {
-	TaskID   string
-	PortName string
-}
-
-// Endpoint is one announced port of a running task.
-type Endpoint struct {
-	Key EndpointKey
-	// Owner is who announced the endpoint (the executor); List filters by
-	// it.
-	Owner       string
-	Role        string
-	Environment string
-	Job         string
-	Instance    int32
-	Host        string
-	Port        int32
-	// Metadata: "primary" = "true" marks the member's serviceEndpoint;
-	// "zk_path" asks for a custom serverset path.
-	Metadata map[string]string
-}
-
-// EndpointResult is the outcome for one endpoint; Err is empty on success.
-type EndpointResult struct {
-	Key EndpointKey
-	Err string
-}
+// The registry speaks the SDK's discovery kind directly.
+type (
+	// EndpointKey identifies an endpoint: calls are idempotent by it.
+	EndpointKey = sdk.EndpointKey
+	// Endpoint is one announced port of a running task. Metadata
+	// "primary" = "true" marks the member's serviceEndpoint; "zk_path"
+	// asks for a custom serverset path.
+	Endpoint = sdk.Endpoint
+	// EndpointResult is the outcome for one endpoint; Err is empty on
+	// success.
+	EndpointResult = sdk.EndpointResult
+)
 
 // Metadata keys this registry reads.
 const (
