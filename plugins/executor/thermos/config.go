@@ -50,15 +50,32 @@ type taskJSON struct {
 }
 
 type processJSON struct {
-	Name        string    `json:"name"`
-	Cmdline     string    `json:"cmdline"`
-	MaxFailures *int      `json:"max_failures"`
-	Daemon      bool      `json:"daemon"`
-	Ephemeral   bool      `json:"ephemeral"`
-	Final       bool      `json:"final"`
-	MinDuration *duration `json:"min_duration"`
-	After       []string  `json:"after"`
+	Name        string      `json:"name"`
+	Cmdline     string      `json:"cmdline"`
+	MaxFailures *int        `json:"max_failures"`
+	Daemon      bool        `json:"daemon"`
+	Ephemeral   bool        `json:"ephemeral"`
+	Final       bool        `json:"final"`
+	MinDuration *duration   `json:"min_duration"`
+	After       []string    `json:"after"`
+	Logger      *loggerJSON `json:"logger"`
 }
+
+// loggerJSON is Aurora's process Logger.
+type loggerJSON struct {
+	Destination string `json:"destination"`
+	Mode        string `json:"mode"`
+	Rotate      *struct {
+		LogSize int64 `json:"log_size"`
+		Backups int   `json:"backups"`
+	} `json:"rotate"`
+}
+
+// Aurora's logger defaults.
+const (
+	defaultLogSize    = 100 << 20
+	defaultLogBackups = 5
+)
 
 // taskConfig is a validated task configuration with defaults applied.
 type taskConfig struct {
@@ -79,7 +96,51 @@ type processConfig struct {
 	minDuration time.Duration
 	// after holds the processes that must finish first, including the
 	// implicit ones of a sequential task.
-	after []string
+	after  []string
+	logger logConfig
+}
+
+// logConfig says where a process's output goes (Aurora's Logger): to its
+// files in the sandbox, to the executor's console (the sandbox's stdout
+// and stderr, as Mesos shows them), both, or nowhere; files either grow
+// or rotate at a size, keeping a number of backups.
+type logConfig struct {
+	toFile, toConsole bool
+	rotate            bool
+	logSize           int64
+	backups           int
+}
+
+func parseLogger(name string, lj *loggerJSON) (logConfig, error) {
+	lc := logConfig{toFile: true, logSize: defaultLogSize, backups: defaultLogBackups}
+	if lj == nil {
+		return lc, nil
+	}
+	switch lj.Destination {
+	case "", "file":
+	case "console":
+		lc.toFile, lc.toConsole = false, true
+	case "both":
+		lc.toConsole = true
+	case "none":
+		lc.toFile = false
+	default:
+		return lc, fmt.Errorf("%w: process %q: logger destination %q is not file, console, both or none", sdk.ErrInvalidArgument, name, lj.Destination)
+	}
+	switch lj.Mode {
+	case "", "standard":
+	case "rotate":
+		lc.rotate = true
+		if lj.Rotate != nil {
+			lc.logSize, lc.backups = lj.Rotate.LogSize, lj.Rotate.Backups
+		}
+		if lc.logSize <= 0 || lc.backups < 0 {
+			return lc, fmt.Errorf("%w: process %q: rotation needs a positive log_size and backups >= 0", sdk.ErrInvalidArgument, name)
+		}
+	default:
+		return lc, fmt.Errorf("%w: process %q: logger mode %q is not standard or rotate", sdk.ErrInvalidArgument, name, lj.Mode)
+	}
+	return lc, nil
 }
 
 // parseTaskConfig decodes, defaults and validates a task configuration.
@@ -96,6 +157,10 @@ func parseTaskConfig(raw json.RawMessage) (*taskConfig, error) {
 		finalizationWait: durationOr(tj.FinalizationWait, defaultFinalizationWait),
 	}
 	for _, pj := range tj.Processes {
+		logger, err := parseLogger(pj.Name, pj.Logger)
+		if err != nil {
+			return nil, err
+		}
 		cfg.processes = append(cfg.processes, processConfig{
 			name:        pj.Name,
 			cmdline:     pj.Cmdline,
@@ -105,6 +170,7 @@ func parseTaskConfig(raw json.RawMessage) (*taskConfig, error) {
 			final:       pj.Final,
 			minDuration: durationOr(pj.MinDuration, defaultMinDuration),
 			after:       append([]string(nil), pj.After...),
+			logger:      logger,
 		})
 	}
 	if cfg.name == "" && len(cfg.processes) > 0 {

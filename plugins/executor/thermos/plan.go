@@ -183,7 +183,7 @@ func (t *task) launchReady(now time.Time, final bool) bool {
 
 func (t *task) launch(p *process) error {
 	run := p.runs
-	cmd, err := startRun(t.bash, t.sandbox, t.env, p.cfg, run)
+	cmd, release, err := startRun(t.bash, t.sandbox, t.env, p.cfg, run)
 	if err != nil {
 		return err
 	}
@@ -200,6 +200,7 @@ func (t *task) launch(p *process) error {
 	name, exits := p.cfg.name, t.exits
 	go func() {
 		_ = cmd.Wait() // the exit status is in ProcessState
+		release()
 		exits <- exitEvent{name: name, run: run, state: cmd.ProcessState}
 	}()
 	return nil

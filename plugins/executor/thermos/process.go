@@ -104,31 +104,36 @@ func logDir(sandbox, process string, run int) string {
 
 // startRun starts run number run of a process: bash -c cmdline in the
 // sandbox, in its own process group, with stdout and stderr in the run's
-// log directory.
-func startRun(bash, sandbox string, env []string, cfg processConfig, run int) (*exec.Cmd, error) {
+// log directory (or wherever its logger says). release closes the log
+// files; call it once cmd.Wait has returned.
+func startRun(bash, sandbox string, env []string, cfg processConfig, run int) (cmd *exec.Cmd, release func(), err error) {
 	dir := logDir(sandbox, cfg.name, run)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create log directory: %w", err)
+		return nil, nil, fmt.Errorf("create log directory: %w", err)
 	}
-	stdout, err := os.OpenFile(filepath.Join(dir, "stdout"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	stdout, closeStdout, err := outputs(cfg.logger, dir, sandbox, "stdout")
 	if err != nil {
-		return nil, fmt.Errorf("open stdout log: %w", err)
+		return nil, nil, err
 	}
-	defer stdout.Close()
-	stderr, err := os.OpenFile(filepath.Join(dir, "stderr"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	stderr, closeStderr, err := outputs(cfg.logger, dir, sandbox, "stderr")
 	if err != nil {
-		return nil, fmt.Errorf("open stderr log: %w", err)
+		closeStdout()
+		return nil, nil, err
 	}
-	defer stderr.Close()
 
-	cmd := exec.Command(bash, "-c", cfg.cmdline)
+	cmd = exec.Command(bash, "-c", cfg.cmdline)
 	cmd.Dir = sandbox
 	cmd.Env = env
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start bash: %w", err)
+	// A background child that keeps the output open must not hold up the
+	// run's end when output is copied (rotation, several destinations).
+	cmd.WaitDelay = time.Second
+	release = func() { closeStdout(); closeStderr() }
+	if err = cmd.Start(); err != nil {
+		release()
+		return nil, nil, fmt.Errorf("start bash: %w", err)
 	}
-	return cmd, nil
+	return cmd, release, nil
 }
