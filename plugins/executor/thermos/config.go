@@ -47,6 +47,11 @@ type taskJSON struct {
 	MaxConcurrency   int           `json:"max_concurrency"`
 	FinalizationWait *duration     `json:"finalization_wait"`
 	Sequential       bool          `json:"sequential"`
+	// Job is the task's job identity, which the executor adds; its role
+	// is the Unix user the processes run as when it exists.
+	Job *struct {
+		Role string `json:"role"`
+	} `json:"job"`
 }
 
 type processJSON struct {
@@ -84,6 +89,7 @@ type taskConfig struct {
 	maxFailures      int
 	maxConcurrency   int
 	finalizationWait time.Duration
+	role             string
 }
 
 type processConfig struct {
@@ -155,6 +161,9 @@ func parseTaskConfig(raw json.RawMessage) (*taskConfig, error) {
 		maxFailures:      intOr(tj.MaxFailures, defaultMaxFailures),
 		maxConcurrency:   tj.MaxConcurrency,
 		finalizationWait: durationOr(tj.FinalizationWait, defaultFinalizationWait),
+	}
+	if tj.Job != nil {
+		cfg.role = tj.Job.Role
 	}
 	for _, pj := range tj.Processes {
 		logger, err := parseLogger(pj.Name, pj.Logger)

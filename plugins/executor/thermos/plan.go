@@ -183,7 +183,7 @@ func (t *task) launchReady(now time.Time, final bool) bool {
 
 func (t *task) launch(p *process) error {
 	run := p.runs
-	cmd, release, err := startRun(t.bash, t.sandbox, t.env, p.cfg, run)
+	cmd, release, err := startRun(t.bash, t.sandbox, t.env, p.cfg, run, t.as, t.userWarning)
 	if err != nil {
 		return err
 	}

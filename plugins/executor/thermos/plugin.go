@@ -114,6 +114,10 @@ func (e *executor) Start(_ context.Context, req *sdk.StartRequest) (*sdk.TaskHan
 	}
 	env := taskEnv(os.Environ(), req.Env, sandbox)
 	t := newTask(req.TaskID, sandbox, e.bash, env, cfg, e.logger.With("task_id", req.TaskID))
+	t.as, t.userWarning = roleUser(cfg.role, sandbox)
+	if t.userWarning != "" {
+		t.logger.Warn("not switching user", "role", cfg.role, "reason", t.userWarning)
+	}
 	e.tasks[req.TaskID] = t
 	go t.run()
 

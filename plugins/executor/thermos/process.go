@@ -106,7 +106,7 @@ func logDir(sandbox, process string, run int) string {
 // sandbox, in its own process group, with stdout and stderr in the run's
 // log directory (or wherever its logger says). release closes the log
 // files; call it once cmd.Wait has returned.
-func startRun(bash, sandbox string, env []string, cfg processConfig, run int) (cmd *exec.Cmd, release func(), err error) {
+func startRun(bash, sandbox string, env []string, cfg processConfig, run int, as *runAs, warning string) (cmd *exec.Cmd, release func(), err error) {
 	dir := logDir(sandbox, cfg.name, run)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nil, fmt.Errorf("create log directory: %w", err)
@@ -127,6 +127,12 @@ func startRun(bash, sandbox string, env []string, cfg processConfig, run int) (c
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = sysProcAttr()
+	if as != nil {
+		cmd.SysProcAttr.Credential = as.cred
+	}
+	if warning != "" {
+		fmt.Fprintf(stderr, "aurora: %s\n", warning)
+	}
 	// A background child that keeps the output open must not hold up the
 	// run's end when output is copied (rotation, several destinations).
 	cmd.WaitDelay = time.Second

@@ -52,6 +52,10 @@ type task struct {
 	bash    string
 	cfg     *taskConfig
 	logger  hclog.Logger
+	// as is the identity processes run as; nil keeps the executor's.
+	as *runAs
+	// userWarning, if set, is written to every process's stderr log.
+	userWarning string
 
 	exits chan exitEvent     // from the per-run waiter goroutines
 	stops chan time.Duration // Stop requests with their grace
