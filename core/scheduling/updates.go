@@ -51,6 +51,10 @@ func (s *Scheduler) handleUpdates(ctx context.Context, batch []mesos.TaskStatus)
 	for _, st := range batch {
 		s.acknowledge(ctx, st)
 	}
+	if partitionChanges(b.changed) {
+		// A policy without delay gives the task up at once.
+		s.expirePartitions(ctx)
+	}
 }
 
 // updateBatch accumulates the changes of a batch of updates; overlay holds
@@ -158,6 +162,13 @@ func (b *updateBatch) apply(st mesos.TaskStatus) {
 	}
 	if err := s.transition(&b.c, task, to, updateMessage(st), siblings); err != nil {
 		if isIllegal(err) {
+			if task.Status.Terminal() && (to == taskstate.Starting || to == taskstate.Running) {
+				// Aurora kills a task it has given up on that shows up
+				// alive again, such as one on an agent that was unreachable.
+				s.logger.Warn("killing task reported alive after it ended", "task_id", id, "status", task.Status.String())
+				b.strays = append(b.strays, id)
+				return
+			}
 			s.logger.Debug("ignoring illegal transition", "task_id", id, "error", err)
 			return
 		}
