@@ -2,9 +2,12 @@ package cluster
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/taskstate"
 )
 
@@ -101,4 +104,102 @@ func TestAgentLostTasksAreReplacedAndStraysKilledWhenItReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.awaitConverged(map[string]int{key: 3})
+}
+
+func TestPartitionAwareAgentLossFollowsEachJobsPolicy(t *testing.T) {
+	ctx := context.Background()
+	h := startHarness(t, options{agents: 2, partitionAware: true})
+	wait := serviceJob("wait", 2)
+	wait.PartitionPolicy = &spec.PartitionPolicy{Reschedule: false}
+	resched := serviceJob("resched", 2)
+	resched.PartitionPolicy = &spec.PartitionPolicy{Reschedule: true, Delay: spec.Duration(500 * time.Millisecond)}
+	wkey, rkey := h.create(wait), h.create(resched)
+	jobs := map[string]int{wkey: 2, rkey: 2}
+	h.awaitConverged(jobs)
+	// Spreading put one instance of each job on each agent.
+	agent := h.live(wkey)[0][0].AgentID
+	var waiting, given string
+	for _, l := range h.live(wkey) {
+		if l[0].AgentID == agent {
+			waiting = l[0].ID
+		}
+	}
+	for _, l := range h.live(rkey) {
+		if l[0].AgentID == agent {
+			given = l[0].ID
+		}
+	}
+	if waiting == "" || given == "" {
+		t.Fatalf("want a task of each job on %s", agent)
+	}
+
+	if err := h.cluster.DisconnectAgent(ctx, agent); err != nil {
+		t.Fatal(err)
+	}
+	h.await("PARTITIONED then LOST", func() error {
+		w, _ := h.store.Task(waiting)
+		g, _ := h.store.Task(given)
+		if w.Status != taskstate.Partitioned || g.Status != taskstate.Lost {
+			return errorf("%s is %s (want PARTITIONED), %s is %s (want LOST)", waiting, w.Status, given, g.Status)
+		}
+		if !g.EverIn(taskstate.Partitioned) {
+			return errorf("%s went LOST without PARTITIONED", given)
+		}
+		return nil
+	})
+	if err := h.cluster.ReconnectAgent(ctx, agent); err != nil {
+		t.Fatal(err)
+	}
+	h.awaitConverged(jobs)
+	if w, _ := h.store.Task(waiting); w.Status != taskstate.Running {
+		t.Errorf("%s is %s, want RUNNING again after the partition healed", waiting, w.Status)
+	}
+	if n := len(h.allTasks(wkey)); n != 2 {
+		t.Errorf("%s has %d tasks, want 2: a partition with reschedule=false replaces nothing", wkey, n)
+	}
+	if n := len(h.allTasks(rkey)); n != 3 {
+		t.Errorf("%s has %d tasks, want 3: one replacement", rkey, n)
+	}
+}
+
+func TestMasterFailoverResubscribesWithTheFrameworkID(t *testing.T) {
+	ctx := context.Background()
+	h := startHarness(t, options{})
+	key := h.create(serviceJob("hello", 3))
+	h.awaitConverged(map[string]int{key: 3})
+	fid := h.frameworkID()
+	st, err := h.cluster.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldMaster := st.MasterID
+	before := h.runningTasks(key)
+
+	if err := h.cluster.FailoverMaster(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.awaitConverged(map[string]int{key: 3})
+	st, err = h.cluster.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MasterID == oldMaster {
+		t.Fatalf("master id %s did not change", oldMaster)
+	}
+	if got := h.frameworkID(); got != fid {
+		t.Errorf("framework id = %s after failover, want %s", got, fid)
+	}
+	if after := h.runningTasks(key); !reflect.DeepEqual(after, before) {
+		t.Errorf("running tasks changed over the failover: %v, want %v", after, before)
+	}
+	// The new master takes launches and kills as the old one did.
+	if _, err := h.sched.RestartTasks(ctx, key, []int{1}, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.await("restart", func() error {
+		if h.runningTasks(key)[1] == before[1] {
+			return errorf("instance 1 still runs %s", before[1])
+		}
+		return h.converged(map[string]int{key: 3})
+	})
 }
