@@ -52,8 +52,9 @@ type harness struct {
 	sched   *scheduling.Scheduler
 	driver  *mesos.Driver
 
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	stopOnce sync.Once
 }
 
 // inProcessConstraints are the built-in limit, value and dedicated plugins
@@ -171,7 +172,9 @@ func startHarness(t testing.TB, o options) *harness {
 	return h
 }
 
-func (h *harness) stop() {
+func (h *harness) stop() { h.stopOnce.Do(h.doStop) }
+
+func (h *harness) doStop() {
 	h.cancel()
 	h.wg.Wait()
 	if h.node != nil {
