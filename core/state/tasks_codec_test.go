@@ -53,3 +53,36 @@ func TestSaveTasksEncodesAsPlainTasksAndSharesConfigs(t *testing.T) {
 		t.Errorf("a task without config decoded with %v", back.Tasks[4].Config)
 	}
 }
+
+func TestEncodeWritesTheEnvelopeJSONWould(t *testing.T) {
+	cmds := []Command{
+		sampleCreate("a", taskstate.Pending, taskstate.Running),
+		SetMeta{Key: MetaFrameworkID, Value: "fw"},
+		Batch{Commands: []Command{SetMeta{Key: "k", Value: "v"}, DeleteTasks{IDs: []string{"y"}}}},
+	}
+	for _, c := range cmds {
+		got, err := Encode(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, err := toEnvelope(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(env)
+		if string(got) != string(want) {
+			t.Errorf("%T encoded as\n%s\nwant\n%s", c, got, want)
+		}
+	}
+	// Envelopes in another key order still decode.
+	c, err := Decode([]byte(`{"v":1,"p":{"key":"k","value":"v"},"t":5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, SetMeta{Key: "k", Value: "v"}) {
+		t.Errorf("decoded %#v", c)
+	}
+	if _, err := Decode([]byte(`{"t":2,"v":1,"p":{"tasks":[{]}}`)); err == nil {
+		t.Errorf("a broken payload decoded")
+	}
+}
