@@ -59,6 +59,10 @@ type Config struct {
 	MissedHeartbeats int
 	// BackoffMax caps the wait between subscription attempts (default 15s).
 	BackoffMax time.Duration
+	// PartitionAware sets the PARTITION_AWARE capability, as Aurora's
+	// -partition_aware does: tasks on an unreachable agent are reported
+	// TASK_UNREACHABLE (and may come back) instead of TASK_LOST.
+	PartitionAware bool
 }
 
 // Driver keeps a framework subscribed to a master and sends its calls.
@@ -150,6 +154,11 @@ func (d *Driver) frameworkInfo() *mesos.FrameworkInfo {
 	}
 	if id := d.cfg.FrameworkID(); id != "" {
 		fi.ID = &mesos.FrameworkID{Value: id}
+	}
+	if d.cfg.PartitionAware {
+		fi.Capabilities = append(fi.Capabilities, mesos.FrameworkInfo_Capability{
+			Type: mesos.FrameworkInfo_Capability_PARTITION_AWARE,
+		})
 	}
 	return fi
 }

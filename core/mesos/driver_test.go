@@ -333,3 +333,24 @@ func TestResubscribesAsFailoverAfterMissedHeartbeats(t *testing.T) {
 		}
 	}
 }
+
+func TestFrameworkInfoCapabilities(t *testing.T) {
+	hasPA := func(fi *mesos.FrameworkInfo) bool {
+		for _, c := range fi.Capabilities {
+			if c.Type == mesos.FrameworkInfo_Capability_PARTITION_AWARE {
+				return true
+			}
+		}
+		return false
+	}
+	if fi := New(Config{}).frameworkInfo(); hasPA(fi) {
+		t.Errorf("PARTITION_AWARE set without Config.PartitionAware: %v", fi.Capabilities)
+	}
+	fi := New(Config{PartitionAware: true, FrameworkID: func() string { return "fw-1" }}).frameworkInfo()
+	if !hasPA(fi) {
+		t.Errorf("capabilities = %v, want PARTITION_AWARE", fi.Capabilities)
+	}
+	if fi.GetID().GetValue() != "fw-1" || !fi.GetCheckpoint() {
+		t.Errorf("framework info = %v, want id fw-1 and checkpoint", fi)
+	}
+}

@@ -248,6 +248,10 @@ func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 		return
 	}
 	fw.info = fwInfo
+	if a.cfg.SimulateExecutors {
+		a.runSimulatedTask(fw, t)
+		return
+	}
 	a.checkpointFramework(fw)
 	ex := fw.executors[t.Executor.ExecutorID.Value]
 	if ex == nil {
@@ -295,6 +299,8 @@ func (a *Agent) handleKillTask(frameworkID, taskID string, policy *mesos.KillPol
 	switch {
 	case ex.state == executorTerminating || ex.state == executorTerminated:
 		a.log.Warn("ignoring kill of a task of a terminating executor", "framework_id", frameworkID, "task_id", taskID, "executor_id", ex.id)
+	case ex.simulated:
+		a.killSimulatedTask(fw, ex, t)
 	case t.queued:
 		a.agentUpdate(fw, ex, taskID, mesos.TASK_KILLED, mesos.REASON_TASK_KILLED_DURING_LAUNCH,
 			"Killed before delivery to the executor")

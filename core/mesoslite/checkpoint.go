@@ -131,6 +131,9 @@ func (a *Agent) removeFrameworkCheckpoint(fw *agentFramework) {
 
 // markDirty has the executor's checkpoint written after this batch.
 func (a *Agent) markDirty(ex *agentExecutor) {
+	if ex.simulated {
+		return // nothing to recover
+	}
 	a.dirty[ex] = struct{}{}
 }
 

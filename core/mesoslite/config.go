@@ -22,6 +22,12 @@ type AgentConfig struct {
 	// DiskMB of 0 means "measure the file system of Config.WorkDir" at New.
 	DiskMB float64
 	Ports  [][2]uint64 // inclusive ranges, default [[31000,32000]]
+	// SimulateExecutors makes the agent start no executor process: it
+	// answers LAUNCH itself with TASK_STARTING and TASK_RUNNING, and KILL
+	// with TASK_KILLED, through its normal status-update path (uuids,
+	// retries until acknowledged). Nothing is checkpointed. For
+	// benchmarks with thousands of agents.
+	SimulateExecutors bool
 }
 
 // Config configures a Cluster. Zero durations take the Mesos defaults.

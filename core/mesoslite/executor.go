@@ -67,6 +67,8 @@ type agentExecutor struct {
 	pending     *termination
 	regTimer    Timer
 	graceTimer  Timer
+	// simulated executors have no process (AgentConfig.SimulateExecutors).
+	simulated bool
 }
 
 type agentTask struct {
@@ -296,6 +298,10 @@ func (a *Agent) registrationTimeout(fw *agentFramework, ex *agentExecutor, timeo
 // SIGKILL of its process group if it is still alive after the grace period.
 func (a *Agent) terminateExecutor(fw *agentFramework, ex *agentExecutor) {
 	if ex.state == executorTerminating || ex.state == executorTerminated {
+		return
+	}
+	if ex.simulated {
+		a.terminateSimulated(fw, ex)
 		return
 	}
 	a.log.Info("shutting down executor", "framework_id", fw.id, "executor_id", ex.id, "grace_period", ex.grace)

@@ -108,12 +108,23 @@ func (s *Scheduler) sendKills(ctx context.Context, ids []string) {
 	}
 }
 
-// retryKills re-sends KILL for tasks still KILLING after KillRetry.
+// killedStates are the states entered by sending KILL; the task stays in
+// one until Mesos reports it ended.
+var killedStates = []taskstate.Status{taskstate.Killing, taskstate.Restarting, taskstate.Preempting, taskstate.Draining}
+
+// retryKills re-sends KILL for tasks still KILLING (or RESTARTING,
+// PREEMPTING, DRAINING, which sent KILL too) after KillRetry: a KILL sent
+// while the subscription was down, or lost, would otherwise wait for the
+// transient-state timeout.
 func (s *Scheduler) retryKills(ctx context.Context) {
-	tasks, err := s.store.TasksInStatus(taskstate.Killing)
-	if err != nil {
-		s.logger.Error("cannot read killing tasks", "error", err)
-		return
+	var tasks []*state.Task
+	for _, st := range killedStates {
+		ts, err := s.store.TasksInStatus(st)
+		if err != nil {
+			s.logger.Error("cannot read tasks being killed", "status", st.String(), "error", err)
+			return
+		}
+		tasks = append(tasks, ts...)
 	}
 	now := time.Now()
 	var again []string

@@ -68,9 +68,9 @@ func (s *Scheduler) schedule(ctx context.Context) {
 			}
 		}
 		for _, p := range placed {
-			siblings, _ := s.store.TasksOfJob(p.task.JobKey)
 			orig := group.byID[p.task.ID]
-			if err := s.transition(&assign, orig, taskstate.Assigned, "", siblings); err != nil {
+			// PENDING -> ASSIGNED has no side effects: no siblings needed.
+			if err := s.transition(&assign, orig, taskstate.Assigned, "", nil); err != nil {
 				s.logger.Error("cannot assign task", "task_id", orig.ID, "error", err)
 				continue
 			}
@@ -91,11 +91,15 @@ func (s *Scheduler) schedule(ctx context.Context) {
 		s.offers.remove(o.offer.ID.Value)
 	}
 	s.mu.Unlock()
-	for _, o := range offers { // in offer order, so launches are deterministic
+	// One ACCEPT per offer, built in offer order so launches are
+	// deterministic, sent by a few workers at once.
+	var sends []func()
+	for _, o := range offers {
 		if tasks := launches[o]; len(tasks) > 0 {
-			s.launch(ctx, o, tasks)
+			sends = append(sends, func() { s.launch(ctx, o, tasks) })
 		}
 	}
+	parallel(sends)
 }
 
 // launch sends one ACCEPT with every task placed on the offer. If it

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -379,6 +380,7 @@ func TestLimitWithinOneRound(t *testing.T) {
 	for _, a := range accepts {
 		offers = append(offers, a.offerID)
 	}
+	sort.Strings(offers) // ACCEPTs of one round are sent concurrently
 	if !reflect.DeepEqual(offers, []string{"o-1", "o-3"}) {
 		t.Errorf("accepted offers %v, want o-1 and o-3 (one per rack)", offers)
 	}

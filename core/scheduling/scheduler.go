@@ -107,6 +107,7 @@ func (s *Scheduler) periodic(ctx context.Context) {
 	s.expireOffers(ctx)
 	s.unthrottle(ctx)
 	s.timeOutTransient(ctx)
+	s.expirePartitions(ctx)
 	s.reconcileOnSchedule(ctx)
 	if now := s.cfg.Now(); now.Sub(s.lastTick) >= time.Minute {
 		s.lastTick = now

@@ -203,3 +203,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestKillRetriedForRestartingTasks(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, nil)
+	putTask(t, h, testJob("hello", 1, true), "t-0", 0, taskstate.Running, 0)
+	if _, err := h.s.RestartTasks(ctx, "www-data/prod/hello", []int{0}, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.s.cfg.KillRetry = time.Nanosecond
+	h.s.retryKills(ctx)
+	if _, _, kills, _ := h.mesos.snapshot(); !reflect.DeepEqual(kills, []string{"t-0", "t-0"}) {
+		t.Errorf("kills = %v, want the KILL of a RESTARTING task sent again", kills)
+	}
+}

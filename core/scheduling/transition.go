@@ -71,6 +71,16 @@ func (s *Scheduler) transition(c *changes, t *state.Task, to taskstate.Status, m
 	return nil
 }
 
+// needsSiblings reports whether moving t to `to` may create a replacement,
+// which needs the job's other tasks; an illegal move needs nothing.
+func needsSiblings(t *state.Task, to taskstate.Status) bool {
+	effects, err := taskstate.Transition(t.Status, to, taskstate.Context{
+		Service:     t.Config != nil && t.Config.Service,
+		EverKilling: t.EverIn(taskstate.Killing),
+	})
+	return err == nil && (taskstate.Has(effects, taskstate.Reschedule) || taskstate.Has(effects, taskstate.TransitionToLost))
+}
+
 // shouldReschedule applies Aurora's rule: services always come back; a
 // failed batch task only while it has failures left.
 func (s *Scheduler) shouldReschedule(t *state.Task, siblings []*state.Task) bool {

@@ -48,8 +48,19 @@ func (s *Scheduler) handleUpdates(ctx context.Context, batch []mesos.TaskStatus)
 		s.logger.Info("task state changed", "task_id", ch.id, "from", ch.from.String(), "to", ch.to.String())
 	}
 	s.sendKills(ctx, append(b.c.kill, b.strays...))
+	// Each update is acknowledged after the commit; updates of different
+	// tasks are independent, and a task's next update waits for this ACK,
+	// so a few can be in flight at once.
+	acks := make([]func(), 0, len(batch))
 	for _, st := range batch {
-		s.acknowledge(ctx, st)
+		if len(st.UUID) > 0 {
+			acks = append(acks, func() { s.acknowledge(ctx, st) })
+		}
+	}
+	parallel(acks)
+	if partitionChanges(b.changed) {
+		// A policy without delay gives the task up at once.
+		s.expirePartitions(ctx)
 	}
 }
 
@@ -150,14 +161,26 @@ func (b *updateBatch) apply(st mesos.TaskStatus) {
 		}
 		return // otherwise a duplicate: already recorded
 	}
-	siblings, err := b.siblings(task.JobKey)
-	if err != nil {
-		s.logger.Error("cannot read job tasks", "job", task.JobKey, "error", err)
-		b.failed = true
-		return
+	// Only a replacement needs the job's other tasks; most updates
+	// (STARTING, RUNNING) do not read them.
+	var siblings []*state.Task
+	if needsSiblings(task, to) {
+		var err error
+		if siblings, err = b.siblings(task.JobKey); err != nil {
+			s.logger.Error("cannot read job tasks", "job", task.JobKey, "error", err)
+			b.failed = true
+			return
+		}
 	}
 	if err := s.transition(&b.c, task, to, updateMessage(st), siblings); err != nil {
 		if isIllegal(err) {
+			if task.Status.Terminal() && (to == taskstate.Starting || to == taskstate.Running) {
+				// Aurora kills a task it has given up on that shows up
+				// alive again, such as one on an agent that was unreachable.
+				s.logger.Warn("killing task reported alive after it ended", "task_id", id, "status", task.Status.String())
+				b.strays = append(b.strays, id)
+				return
+			}
 			s.logger.Debug("ignoring illegal transition", "task_id", id, "error", err)
 			return
 		}

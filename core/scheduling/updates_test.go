@@ -8,6 +8,7 @@ import (
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 
+	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/state"
 	"github.com/aurora-go/aurora/core/taskstate"
 )
@@ -192,7 +193,9 @@ func TestIllegalUpdateIsAckedAndIgnored(t *testing.T) {
 
 func TestPartitionedTaskKilledByUserGoesLost(t *testing.T) {
 	h := newHarness(t, nil)
-	putTask(t, h, testJob("hello", 1, true), "t-0", 0, taskstate.Running, 0)
+	job := testJob("hello", 1, true)
+	job.PartitionPolicy = &spec.PartitionPolicy{Reschedule: false}
+	putTask(t, h, job, "t-0", 0, taskstate.Running, 0)
 	h.s.handleUpdate(context.Background(), update("t-0", mesos.TASK_UNREACHABLE, ""))
 	if st := mustTask(t, h, "t-0").Status; st != taskstate.Partitioned {
 		t.Fatalf("task is %s, want PARTITIONED", st)

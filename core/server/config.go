@@ -157,6 +157,10 @@ type MesosConfig struct {
 	FrameworkName   string `hcl:"framework_name,optional"`
 	User            string `hcl:"user,optional"`
 	FailoverTimeout string `hcl:"failover_timeout,optional"`
+	// PartitionAware is Aurora's -partition_aware: the framework asks for
+	// TASK_UNREACHABLE instead of TASK_LOST, and tasks of unreachable
+	// agents wait PARTITIONED as their job's partition_policy says.
+	PartitionAware bool `hcl:"partition_aware,optional"`
 }
 
 // ExecutorConfig says how agents start the executor.

@@ -84,6 +84,7 @@ func (s *Server) runLeader(ctx context.Context) {
 		Hostname: s.cfg.Raft.NodeID, WebUIURL: "http://" + s.cfg.AdvertiseHTTP,
 		FailoverTimeout: mustDuration(s.cfg.Mesos.FailoverTimeout, DefaultFailoverTimeout),
 		FrameworkID:     func() string { id, _ := s.store.Meta(state.MetaFrameworkID); return id },
+		PartitionAware:  s.cfg.Mesos.PartitionAware,
 		Logger:          s.logger,
 	})
 	scfg := scheduling.Config{

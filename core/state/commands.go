@@ -1,9 +1,11 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // CommandType names a kind of change to the state.
@@ -96,6 +98,22 @@ type envelope struct {
 
 // Encode serializes a command for the log.
 func Encode(c Command) ([]byte, error) {
+	if _, batch := c.(Batch); !batch {
+		// The envelope written by hand: json.Marshal would scan the
+		// payload again to compact it. Same bytes.
+		p, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("encode %T: %w", c, err)
+		}
+		out := make([]byte, 0, len(p)+32)
+		out = append(out, `{"t":`...)
+		out = strconv.AppendInt(out, int64(c.Type()), 10)
+		out = append(out, `,"v":`...)
+		out = strconv.AppendInt(out, commandVersion, 10)
+		out = append(out, `,"p":`...)
+		out = append(out, p...)
+		return append(out, '}'), nil
+	}
 	env, err := toEnvelope(c)
 	if err != nil {
 		return nil, err
@@ -126,8 +144,10 @@ func toEnvelope(c Command) (*envelope, error) {
 // Decode reads a command written by Encode of this or an older version.
 func Decode(data []byte) (Command, error) {
 	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, fmt.Errorf("decode command: %w", err)
+	if !splitEnvelope(data, &env) {
+		if err := json.Unmarshal(data, &env); err != nil {
+			return nil, fmt.Errorf("decode command: %w", err)
+		}
 	}
 	if env.Version < 1 || env.Version > commandVersion {
 		return nil, fmt.Errorf("command version %d is not supported by this binary (max %d)", env.Version, commandVersion)
@@ -165,6 +185,39 @@ func Decode(data []byte) (Command, error) {
 		return nil, fmt.Errorf("decode command type %d: %w", env.Type, err)
 	}
 	return deref(c), nil
+}
+
+// splitEnvelope reads an envelope in the exact form Encode writes for a
+// single command, {"t":T,"v":V,"p":PAYLOAD}, without scanning the payload
+// (its decoding checks it). Anything else is left to json.Unmarshal.
+func splitEnvelope(data []byte, env *envelope) bool {
+	rest, ok := bytes.CutPrefix(data, []byte(`{"t":`))
+	if !ok {
+		return false
+	}
+	t, rest, ok := cutInt(rest, `,"v":`)
+	if !ok || t < 0 || t > 255 {
+		return false
+	}
+	v, rest, ok := cutInt(rest, `,"p":`)
+	if !ok || len(rest) < 2 || rest[len(rest)-1] != '}' {
+		return false
+	}
+	env.Type, env.Version, env.Payload = CommandType(t), v, rest[:len(rest)-1]
+	return true
+}
+
+// cutInt reads a decimal integer followed by sep.
+func cutInt(b []byte, sep string) (int, []byte, bool) {
+	i := bytes.Index(b, []byte(sep))
+	if i <= 0 || i > 9 {
+		return 0, nil, false
+	}
+	n, err := strconv.Atoi(string(b[:i]))
+	if err != nil {
+		return 0, nil, false
+	}
+	return n, b[i+len(sep):], true
 }
 
 // deref turns the pointer Decode filled back into the value form callers

@@ -1,0 +1,271 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/aurora-go/aurora/core/mesoslite"
+	"github.com/aurora-go/aurora/core/pluginhost"
+	"github.com/aurora-go/aurora/core/raftlog"
+	"github.com/aurora-go/aurora/core/scheduling"
+	"github.com/aurora-go/aurora/core/state"
+	"github.com/aurora-go/aurora/core/taskstate"
+	"github.com/aurora-go/aurora/sdk"
+)
+
+// envLarge turns on the 5 000 agents / 50 000 tasks size; envSize
+// ("AGENTS,TASKS") replaces the default size, for profiling.
+const (
+	envLarge = "AURORA_BENCH_LARGE"
+	envSize  = "AURORA_BENCH_SIZE"
+)
+
+// BenchmarkPlacement measures tasks reaching RUNNING per second through
+// the whole path: offers from an embedded cluster whose agents simulate
+// their executors (mesoslite.AgentConfig.SimulateExecutors: LAUNCH is
+// answered with reliable TASK_STARTING and TASK_RUNNING updates, no
+// process), the built-in dedicated, value and limit constraint plugins
+// out of process (this test binary serving `plugin serve
+// constraint/NAME`, started by pluginhost), every state change committed
+// through a raftlog node on disk, one ACCEPT per offer, and every status
+// update acknowledged after its commit.
+//
+// The tasks are 100 service jobs with a `host = limit:20` constraint, 10
+// tasks per agent on average. Reported:
+//
+//   - tasks/s: tasks RUNNING in the store per second, from the jobs'
+//     creation until the last is RUNNING (target: 3 750 on 2 cores).
+//   - peak-heap-MB: the highest heap in use, sampled every 20ms (the
+//     embedded cluster lives in the same process and is counted too), and
+//     sched-heap-MB, the same less the heap before the scheduler started.
+//   - x-log: the ratio of tasks/s to the baseline measured in the same run
+//     on a fresh log, log-tasks/s: the same tasks walked PENDING,
+//     ASSIGNED, STARTING, RUNNING by raw log commits of 1 000 tasks each,
+//     the ceiling the log alone allows.
+//
+// agents=1000/tasks=10000 always runs; agents=5000/tasks=50000 only with
+// AURORA_BENCH_LARGE=1 (it takes about a minute and a few GB). Reproduce:
+//
+//	go test ./test/cluster -run '^$' -bench BenchmarkPlacement -benchtime 1x
+//	AURORA_BENCH_LARGE=1 go test ./test/cluster -run '^$' -bench BenchmarkPlacement -benchtime 1x -timeout 30m
+//
+// Profile with -cpuprofile cpu.out (the scheduler and the cluster share
+// the process).
+func BenchmarkPlacement(b *testing.B) {
+	sizes := []struct{ agents, tasks int }{{1000, 10000}}
+	if v := os.Getenv(envSize); v != "" {
+		var a, t int
+		if _, err := fmt.Sscanf(v, "%d,%d", &a, &t); err != nil {
+			b.Fatalf("%s=%q: want AGENTS,TASKS", envSize, v)
+		}
+		sizes = sizes[:0]
+		sizes = append(sizes, struct{ agents, tasks int }{a, t})
+	}
+	if os.Getenv(envLarge) == "1" {
+		sizes = append(sizes, struct{ agents, tasks int }{5000, 50000})
+	}
+	for _, size := range sizes {
+		b.Run(fmt.Sprintf("agents=%d/tasks=%d", size.agents, size.tasks), func(b *testing.B) {
+			var rate, peak, sched, base float64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				base = logBaseline(b, size.tasks)
+				b.StartTimer()
+				rate, peak, sched = placeAll(b, size.agents, size.tasks)
+			}
+			b.ReportMetric(rate, "tasks/s")
+			b.ReportMetric(peak, "peak-heap-MB")
+			b.ReportMetric(sched, "sched-heap-MB")
+			b.ReportMetric(base, "log-tasks/s")
+			b.ReportMetric(rate/base, "x-log")
+		})
+	}
+}
+
+// benchJobs is how many jobs the tasks are split into.
+const benchJobs = 100
+
+// placeAll runs one placement of tasks over agents and returns the rate,
+// the peak heap and the scheduler's share of it, in MB.
+func placeAll(b *testing.B, agents, tasks int) (rate, peakMB, schedMB float64) {
+	b.StopTimer()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logger := hclog.New(&hclog.LoggerOptions{Level: hclog.Error, Output: newTestWriter(b)})
+	host := pluginhost.New(logger.Named("plugins"))
+	defer host.Shutdown()
+	var filters []pluginhost.Filterer
+	for _, name := range []string{"dedicated", "value", "limit"} {
+		spec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		client, err := host.Constraint(ctx, spec)
+		if err != nil {
+			b.Fatalf("start constraint plugin %s: %v", name, err)
+		}
+		filters = append(filters, pluginhost.NewPolicyFilter(spec.String(), pluginhost.FailClosed, client, logger))
+	}
+
+	h := startHarness(b, options{
+		constraints: pluginhost.CombineFilters(filters...),
+		logger:      logger,
+		cluster: func(c *mesoslite.Config) {
+			c.Agents = testAgents(agents, 4, 8192)
+			for i := range c.Agents {
+				c.Agents[i].SimulateExecutors = true
+			}
+			c.ExecutorEnv = nil
+			c.HeartbeatInterval = 15 * time.Second
+			c.StatusUpdateRetry = 10 * time.Second
+			c.StatusUpdateRetryMax = time.Minute
+			c.AgentPingTimeout = 15 * time.Second
+			c.MaxAgentPingTimeouts = 5
+			c.AgentReregisterTimeout = 10 * time.Minute
+		},
+		scheduler: func(c *scheduling.Config) {
+			c.Executor.Command = "true"
+			c.ReconcileDelay = time.Hour
+			// Leftovers of accepted offers come back at the next allocation
+			// (refuse_seconds is at least the allocation interval).
+			c.OfferFilter = time.Millisecond
+		},
+	})
+	// Wait for an offer from every agent.
+	h.await("offers from every agent", func() error {
+		st, err := h.cluster.State(ctx)
+		if err != nil {
+			return err
+		}
+		for _, fw := range st.Frameworks {
+			if len(fw.Offers) >= agents {
+				return nil
+			}
+			return errorf("%d offers", len(fw.Offers))
+		}
+		return errorf("not subscribed")
+	})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+
+	b.StartTimer()
+	start := time.Now()
+	per := tasks / benchJobs
+	keys := make([]string, 0, benchJobs)
+	for j := 0; j < benchJobs; j++ {
+		job := serviceJob(fmt.Sprintf("bench-%03d", j), per)
+		job.Constraints = map[string]string{"host": "limit:20"}
+		keys = append(keys, h.create(job))
+	}
+	deadline := time.Now().Add(10 * time.Minute)
+	var lastLog time.Time
+	for {
+		running, err := h.store.TasksInStatus(taskstate.Running)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(running) == tasks {
+			break
+		}
+		if os.Getenv("AURORA_BENCH_TRACE") != "" && time.Since(lastLog) > 250*time.Millisecond {
+			lastLog = time.Now()
+			counts := map[taskstate.Status]int{}
+			for _, st := range []taskstate.Status{taskstate.Pending, taskstate.Assigned, taskstate.Starting, taskstate.Running} {
+				ts, _ := h.store.TasksInStatus(st)
+				counts[st] = len(ts)
+			}
+			b.Logf("%6.2fs %v", time.Since(start).Seconds(), counts)
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d tasks RUNNING after 10 minutes", len(running), tasks)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	close(stop)
+	wg.Wait()
+	h.stop()
+	p := float64(peak.Load())
+	return float64(tasks) / elapsed.Seconds(), p / (1 << 20), (p - float64(before.HeapInuse)) / (1 << 20)
+}
+
+// logBaseline is tasks per second walked PENDING, ASSIGNED, STARTING and
+// RUNNING by commits of 1 000 tasks each through a raftlog node on disk:
+// what the log alone allows.
+func logBaseline(b *testing.B, tasks int) float64 {
+	dir := b.TempDir()
+	store, err := state.NewStore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	node, err := raftlog.Open(raftlog.Config{
+		DataDir: filepath.Join(dir, "raft"), BindAddr: "127.0.0.1:0", NodeID: "baseline", Bootstrap: true,
+		ApplyTimeout: 10 * time.Second, ElectionTimeout: 100 * time.Millisecond,
+	}, store)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer node.Shutdown()
+	ctx := context.Background()
+	if err := node.WaitLeader(ctx); err != nil {
+		b.Fatal(err)
+	}
+	job := serviceJob("baseline", tasks)
+	job.ApplyDefaults()
+	all := make([]*state.Task, tasks)
+	for i := range all {
+		all[i] = &state.Task{ID: fmt.Sprintf("baseline-%d", i), JobKey: job.Key.String(), Instance: i,
+			Status: taskstate.Pending, Config: job}
+	}
+	start := time.Now()
+	for _, st := range []taskstate.Status{taskstate.Pending, taskstate.Assigned, taskstate.Starting, taskstate.Running} {
+		for lo := 0; lo < tasks; lo += 1000 {
+			hi := min(lo+1000, tasks)
+			batch := make([]*state.Task, 0, hi-lo)
+			for _, t := range all[lo:hi] {
+				n := t.Copy()
+				n.Status = st
+				n.AgentID, n.Host = "agent", "host"
+				n.Events = append(n.Events, state.Event{Time: time.Now(), Status: st})
+				batch = append(batch, n)
+			}
+			if err := node.Apply(ctx, state.SaveTasks{Tasks: batch}); err != nil {
+				b.Fatal(err)
+			}
+			copy(all[lo:hi], batch)
+		}
+	}
+	return float64(tasks) / time.Since(start).Seconds()
+}
