@@ -1,0 +1,301 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/aurora-go/aurora/core/pluginhost"
+	"github.com/aurora-go/aurora/core/state"
+	"github.com/aurora-go/aurora/plugins/builtin"
+	"github.com/aurora-go/aurora/sdk"
+)
+
+// builtinPlugins are seeded into the catalog, enabled, by a leader that
+// finds them missing: Aurora's three constraints and the static quota.
+var builtinPlugins = []string{
+	sdk.KindConstraint + "/dedicated",
+	sdk.KindConstraint + "/value",
+	sdk.KindConstraint + "/limit",
+	sdk.KindQuota + "/static",
+}
+
+// seedBuiltins puts a catalog entry for each built-in plugin of this
+// binary's release that the catalog lacks. An operator's later changes to
+// it (disable, pin) are kept: only a missing KIND/NAME@VERSION is added,
+// and it is pinned only if no other version of KIND/NAME is.
+func (s *Server) seedBuiltins(ctx context.Context) error {
+	entries, err := s.store.Plugins()
+	if err != nil {
+		return err
+	}
+	var cmds []state.Command
+	for _, kn := range builtinPlugins {
+		kind, name, _ := cutKindName(kn)
+		version, ok := builtin.Version(kn)
+		if !ok {
+			return fmt.Errorf("built-in plugin %s is not in this binary", kn)
+		}
+		have := slices.ContainsFunc(entries, func(e pluginhost.Entry) bool {
+			return e.Kind == kind && e.Name == name && e.Version == version
+		})
+		if have {
+			continue
+		}
+		e, err := pluginhost.BuiltinEntry(kind, name, version)
+		if err != nil {
+			return err
+		}
+		// The command is resolved on the replica that starts it; the
+		// log records only that it is built in.
+		e.Command = "aurora"
+		cmds = append(cmds, state.PutPlugin{Entry: e})
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	return s.node.Apply(ctx, state.Batch{Commands: cmds})
+}
+
+func cutKindName(kn string) (kind, name string, ok bool) {
+	for i := range len(kn) {
+		if kn[i] == '/' {
+			return kn[:i], kn[i+1:], true
+		}
+	}
+	return "", kn, false
+}
+
+// spec is how this replica starts entry e: built-ins run this binary,
+// registered plugins run the blob of their sha256 in this replica's store
+// (verified again by the host at every start).
+func (s *Server) spec(e pluginhost.Entry) (pluginhost.Spec, error) {
+	spec := e.Spec()
+	if e.Builtin {
+		bs, err := pluginhost.BuiltinSpec(e.Kind, e.Name)
+		if err != nil {
+			return pluginhost.Spec{}, err
+		}
+		spec.Command, spec.Args = bs.Command, bs.Args
+		return spec, nil
+	}
+	if !s.blobs.Has(e.SHA256) {
+		return pluginhost.Spec{}, fmt.Errorf("plugin %s: this replica's store has no binary with sha256 %s yet", e.ID(), e.SHA256)
+	}
+	spec.Command = s.blobs.Path(e.SHA256)
+	return spec, nil
+}
+
+// swapConstraints is the scheduler's Constraints: the combined filter of
+// the enabled constraint plugins, swapped when the catalog changes without
+// restarting the scheduler. Before the first swap it vetoes every host.
+type swapConstraints struct {
+	mu    sync.RWMutex
+	f     pluginhost.Filterer
+	ready bool
+}
+
+func (c *swapConstraints) set(f pluginhost.Filterer) {
+	c.mu.Lock()
+	c.f, c.ready = f, true
+	c.mu.Unlock()
+}
+
+// Filter calls the current filter; with no constraint plugin enabled no
+// host is vetoed.
+func (c *swapConstraints) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
+	c.mu.RLock()
+	f, ready := c.f, c.ready
+	c.mu.RUnlock()
+	if !ready {
+		return nil, errors.New("the constraint plugins are not started yet")
+	}
+	if f == nil {
+		out := &sdk.FilterResponse{Results: make([]sdk.HostResult, len(req.Hosts))}
+		for i := range req.Hosts {
+			out.Results[i].HostID = req.Hosts[i].ID
+		}
+		return out, nil
+	}
+	return f.Filter(ctx, req)
+}
+
+// runningPlugin is a started constraint plugin of the catalog.
+type runningPlugin struct {
+	fingerprint string
+	entry       pluginhost.Entry
+	client      *pluginhost.ConstraintClient // nil if it failed to start
+	filter      pluginhost.Filterer
+}
+
+// pluginRunner starts the enabled constraint plugins of the catalog on the
+// leader and keeps the scheduler's filter in step with the catalog.
+type pluginRunner struct {
+	s       *Server
+	logger  hclog.Logger
+	out     *swapConstraints
+	running map[string]*runningPlugin // by KIND/NAME
+
+	mu     sync.Mutex
+	reload map[string]bool // KIND/NAME to restart at the next reconcile
+	poke   chan struct{}
+}
+
+func newPluginRunner(s *Server, out *swapConstraints) *pluginRunner {
+	return &pluginRunner{s: s, logger: s.logger.Named("catalog"), out: out,
+		running: map[string]*runningPlugin{}, reload: map[string]bool{}, poke: make(chan struct{}, 1)}
+}
+
+// fingerprint is what makes a running plugin stale: everything but the
+// state and the pin.
+func fingerprint(e pluginhost.Entry) string {
+	e.State, e.Pinned = "", false
+	b, _ := json.Marshal(e)
+	return string(b)
+}
+
+// Reload restarts KIND/NAME at the next reconcile.
+func (r *pluginRunner) Reload(kindName string) {
+	r.mu.Lock()
+	r.reload[kindName] = true
+	r.mu.Unlock()
+	select {
+	case r.poke <- struct{}{}:
+	default:
+	}
+}
+
+// run reconciles at once, then at every catalog change, reload, and every
+// retry interval (a plugin that failed to start is tried again), until
+// ctx ends; then it stops every plugin it started.
+func (r *pluginRunner) run(ctx context.Context, first chan<- struct{}) {
+	defer r.stopAll()
+	retry := time.NewTicker(5 * time.Second)
+	defer retry.Stop()
+	for {
+		changed := r.s.store.PluginsChanged()
+		r.reconcile(ctx)
+		if first != nil {
+			close(first)
+			first = nil
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		case <-r.poke:
+		case <-retry.C:
+		}
+	}
+}
+
+func (r *pluginRunner) reconcile(ctx context.Context) {
+	cat, err := r.s.store.Catalog()
+	if err != nil {
+		r.logger.Warn("catalog has invalid entries; skipping them", "error", err)
+	}
+	want := map[string]pluginhost.Entry{}
+	for _, e := range cat.Enabled(sdk.KindConstraint) {
+		want[e.Kind+"/"+e.Name] = e
+	}
+	r.mu.Lock()
+	reload := r.reload
+	r.reload = map[string]bool{}
+	r.mu.Unlock()
+	changed := false
+	var stale []*runningPlugin
+	for key, rp := range r.running {
+		// A plugin that failed to start (no client) is tried again.
+		e, ok := want[key]
+		if ok && rp.fingerprint == fingerprint(e) && rp.client != nil && !reload[key] {
+			continue
+		}
+		stale = append(stale, rp)
+		delete(r.running, key)
+		changed = true
+	}
+	for key, e := range want {
+		if _, ok := r.running[key]; ok {
+			continue
+		}
+		r.running[key] = r.start(ctx, e)
+		changed = true
+	}
+	if changed {
+		keys := make([]string, 0, len(r.running))
+		for k := range r.running {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		var filters []pluginhost.Filterer
+		for _, k := range keys {
+			if f := r.running[k].filter; f != nil {
+				filters = append(filters, f)
+			}
+		}
+		switch len(filters) {
+		case 0:
+			r.out.set(nil)
+		default:
+			r.out.set(pluginhost.CombineFilters(filters...))
+		}
+		r.logger.Info("constraint plugins in use", "plugins", keys)
+	} else if !r.out.isReady() {
+		r.out.set(nil)
+	}
+	for _, rp := range stale {
+		if rp.client != nil {
+			rp.client.Close()
+		}
+	}
+}
+
+func (c *swapConstraints) isReady() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.ready
+}
+
+// start starts entry e. A plugin that cannot start still takes part per
+// its failure policy: fail_closed vetoes every host naming the error,
+// fail_open is left out until a later reconcile starts it.
+func (r *pluginRunner) start(ctx context.Context, e pluginhost.Entry) *runningPlugin {
+	rp := &runningPlugin{fingerprint: fingerprint(e), entry: e}
+	spec, err := r.s.spec(e)
+	if err == nil {
+		rp.client, err = r.s.plugins.Constraint(ctx, spec)
+	}
+	if err != nil {
+		r.logger.Error("cannot start constraint plugin", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "error", err)
+		rp.client = nil
+		if e.FailurePolicy != pluginhost.FailOpen {
+			rp.filter = pluginhost.NewPolicyFilter(e.Kind+"/"+e.Name, e.FailurePolicy, failing{err}, r.logger)
+		}
+		return rp
+	}
+	r.logger.Info("constraint plugin started", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "pid", rp.client.PID())
+	rp.filter = pluginhost.NewPolicyFilter(e.Kind+"/"+e.Name, e.FailurePolicy, rp.client, r.logger)
+	return rp
+}
+
+func (r *pluginRunner) stopAll() {
+	for key, rp := range r.running {
+		if rp.client != nil {
+			rp.client.Close()
+		}
+		delete(r.running, key)
+	}
+}
+
+// failing is a Filterer that always fails with err.
+type failing struct{ err error }
+
+func (f failing) Filter(context.Context, *sdk.FilterRequest) (*sdk.FilterResponse, error) {
+	return nil, f.err
+}
