@@ -105,7 +105,11 @@ func (s *Server) Run(ctx context.Context) error {
 	defer stop()
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		s.syncBlobs(runCtx)
+	}()
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -149,6 +153,7 @@ func (s *Server) handler(reg *prometheus.Registry) http.Handler {
 	mux.Handle("/", apiServer)
 	mux.Handle("/v1/", s.forwardWrites(apiServer))
 	s.adminRoutes(mux)
+	s.pluginRoutes(mux)
 	mux.Handle("GET /metrics", metricsHandler(reg))
 	mux.HandleFunc("GET /vars", s.metrics.vars(reg))
 	return mux
