@@ -110,6 +110,7 @@ func (s *Server) runLeader(ctx context.Context) {
 	}
 	s.cfg.Scheduler.apply(&scfg)
 	sched := scheduling.New(scfg, s.node, s.store, driver, constraints, s.logger)
+	sched.SetAdmission(runner)
 	s.mu.Lock()
 	s.leading = sched
 	s.runner = runner

@@ -126,21 +126,31 @@ func (c *swapConstraints) Filter(ctx context.Context, req *sdk.FilterRequest) (*
 	return f.Filter(ctx, req)
 }
 
-// runningPlugin is a started constraint plugin of the catalog.
+// runningPlugin is a started plugin of the catalog.
 type runningPlugin struct {
 	fingerprint string
 	entry       pluginhost.Entry
-	client      *pluginhost.ConstraintClient // nil if it failed to start
-	filter      pluginhost.Filterer
+	client      pluginhost.Client // nil if it failed to start
+	startErr    error
+	filter      pluginhost.Filterer // constraint: with its failure policy
+	quota       sdk.QuotaPlugin     // quota: with its failure policy
+
+	schemaMu sync.Mutex
+	schema   *sdk.CompiledSchema // constraint: compiled on first use
 }
 
-// pluginRunner starts the enabled constraint plugins of the catalog on the
-// leader and keeps the scheduler's filter in step with the catalog.
+// pluginRunner starts the enabled constraint and quota plugins of the
+// catalog on the leader, keeps the scheduler's filter in step with the
+// catalog, and implements scheduling.Admission over them.
 type pluginRunner struct {
-	s       *Server
-	logger  hclog.Logger
-	out     *swapConstraints
+	s      *Server
+	logger hclog.Logger
+	out    *swapConstraints
+
+	stateMu sync.RWMutex
 	running map[string]*runningPlugin // by KIND/NAME
+
+	quotaMu sync.Mutex // one Configure+Check of the built-in quota at a time
 
 	mu     sync.Mutex
 	reload map[string]bool // KIND/NAME to restart at the next reconcile
@@ -195,19 +205,26 @@ func (r *pluginRunner) run(ctx context.Context, first chan<- struct{}) {
 	}
 }
 
+// managedKinds are the kinds the leader runs.
+var managedKinds = []string{sdk.KindConstraint, sdk.KindQuota}
+
 func (r *pluginRunner) reconcile(ctx context.Context) {
 	cat, err := r.s.store.Catalog()
 	if err != nil {
 		r.logger.Warn("catalog has invalid entries; skipping them", "error", err)
 	}
 	want := map[string]pluginhost.Entry{}
-	for _, e := range cat.Enabled(sdk.KindConstraint) {
-		want[e.Kind+"/"+e.Name] = e
+	for _, kind := range managedKinds {
+		for _, e := range cat.Enabled(kind) {
+			want[e.Kind+"/"+e.Name] = e
+		}
 	}
 	r.mu.Lock()
 	reload := r.reload
 	r.reload = map[string]bool{}
 	r.mu.Unlock()
+
+	r.stateMu.Lock()
 	changed := false
 	var stale []*runningPlugin
 	for key, rp := range r.running {
@@ -227,27 +244,27 @@ func (r *pluginRunner) reconcile(ctx context.Context) {
 		r.running[key] = r.start(ctx, e)
 		changed = true
 	}
-	if changed {
-		keys := make([]string, 0, len(r.running))
-		for k := range r.running {
-			keys = append(keys, k)
+	keys := make([]string, 0, len(r.running))
+	for k := range r.running {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var filters []pluginhost.Filterer
+	for _, k := range keys {
+		if f := r.running[k].filter; f != nil {
+			filters = append(filters, f)
 		}
-		slices.Sort(keys)
-		var filters []pluginhost.Filterer
-		for _, k := range keys {
-			if f := r.running[k].filter; f != nil {
-				filters = append(filters, f)
-			}
-		}
+	}
+	r.stateMu.Unlock()
+
+	if changed || !r.out.isReady() {
 		switch len(filters) {
 		case 0:
 			r.out.set(nil)
 		default:
 			r.out.set(pluginhost.CombineFilters(filters...))
 		}
-		r.logger.Info("constraint plugins in use", "plugins", keys)
-	} else if !r.out.isReady() {
-		r.out.set(nil)
+		r.logger.Info("plugins in use", "plugins", keys)
 	}
 	for _, rp := range stale {
 		if rp.client != nil {
@@ -263,28 +280,45 @@ func (c *swapConstraints) isReady() bool {
 }
 
 // start starts entry e. A plugin that cannot start still takes part per
-// its failure policy: fail_closed vetoes every host naming the error,
-// fail_open is left out until a later reconcile starts it.
+// its failure policy: fail_closed vetoes every host (or denies every quota
+// check) naming the error, fail_open is left out until a later reconcile
+// starts it.
 func (r *pluginRunner) start(ctx context.Context, e pluginhost.Entry) *runningPlugin {
 	rp := &runningPlugin{fingerprint: fingerprint(e), entry: e}
+	name := e.Kind + "/" + e.Name
 	spec, err := r.s.spec(e)
+	if err == nil && e.Builtin && e.Kind == sdk.KindQuota && e.Name == "static" {
+		spec.Config, err = r.staticQuotaConfig(e)
+	}
 	if err == nil {
-		rp.client, err = r.s.plugins.Constraint(ctx, spec)
+		rp.client, err = r.s.plugins.Start(ctx, spec)
 	}
 	if err != nil {
-		r.logger.Error("cannot start constraint plugin", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "error", err)
-		rp.client = nil
+		r.logger.Error("cannot start plugin", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "error", err)
+		rp.client, rp.startErr = nil, err
 		if e.FailurePolicy != pluginhost.FailOpen {
-			rp.filter = pluginhost.NewPolicyFilter(e.Kind+"/"+e.Name, e.FailurePolicy, failing{err}, r.logger)
+			switch e.Kind {
+			case sdk.KindConstraint:
+				rp.filter = pluginhost.NewPolicyFilter(name, e.FailurePolicy, failing{err}, r.logger)
+			case sdk.KindQuota:
+				rp.quota = pluginhost.NewPolicyQuota(name, e.FailurePolicy, failingQuota{err: err}, r.logger)
+			}
 		}
 		return rp
 	}
-	r.logger.Info("constraint plugin started", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "pid", rp.client.PID())
-	rp.filter = pluginhost.NewPolicyFilter(e.Kind+"/"+e.Name, e.FailurePolicy, rp.client, r.logger)
+	r.logger.Info("plugin started", "plugin", e.ID(), "failure_policy", e.FailurePolicy, "pid", rp.client.PID())
+	switch c := rp.client.(type) {
+	case *pluginhost.ConstraintClient:
+		rp.filter = pluginhost.NewPolicyFilter(name, e.FailurePolicy, c, r.logger)
+	case *pluginhost.QuotaClient:
+		rp.quota = pluginhost.NewPolicyQuota(name, e.FailurePolicy, c, r.logger)
+	}
 	return rp
 }
 
 func (r *pluginRunner) stopAll() {
+	r.stateMu.Lock()
+	defer r.stateMu.Unlock()
 	for key, rp := range r.running {
 		if rp.client != nil {
 			rp.client.Close()
@@ -297,5 +331,15 @@ func (r *pluginRunner) stopAll() {
 type failing struct{ err error }
 
 func (f failing) Filter(context.Context, *sdk.FilterRequest) (*sdk.FilterResponse, error) {
+	return nil, f.err
+}
+
+// failingQuota is a quota plugin whose every call fails with err.
+type failingQuota struct {
+	sdk.QuotaPlugin
+	err error
+}
+
+func (f failingQuota) Check(context.Context, *sdk.QuotaCheckRequest) (*sdk.QuotaDecision, error) {
 	return nil, f.err
 }
