@@ -26,10 +26,11 @@ var builtinPlugins = []string{
 	sdk.KindQuota + "/static",
 }
 
-// seedBuiltins puts a catalog entry for each built-in plugin of this
-// binary's release that the catalog lacks. An operator's later changes to
-// it (disable, pin) are kept: only a missing KIND/NAME@VERSION is added,
-// and it is pinned only if no other version of KIND/NAME is.
+// seedBuiltins puts a catalog entry, enabled and fail_closed, for each
+// built-in plugin of this binary's release that the catalog lacks. An
+// operator's later changes to it (disable, pin) are kept: only a missing
+// KIND/NAME@VERSION is added. A newer release adds its own version, which
+// Resolve prefers unless an older one is pinned.
 func (s *Server) seedBuiltins(ctx context.Context) error {
 	entries, err := s.store.Plugins()
 	if err != nil {

@@ -48,6 +48,12 @@ func (s *Server) fetchBlob(ctx context.Context, client *http.Client, sum string)
 	if !ok {
 		return fmt.Errorf("no leader known")
 	}
+	return fetchBlobFrom(ctx, client, s.blobs, addr, sum)
+}
+
+// fetchBlobFrom copies the blob sum from the replica at addr into store,
+// keeping it only if its bytes hash to sum.
+func fetchBlobFrom(ctx context.Context, client *http.Client, store *pluginhost.Store, addr, sum string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/v1/plugins/blobs/"+sum, nil)
 	if err != nil {
 		return err
@@ -60,12 +66,12 @@ func (s *Server) fetchBlob(ctx context.Context, client *http.Client, sum string)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("leader %s answered %s", addr, resp.Status)
 	}
-	got, _, err := s.blobs.Put(http.MaxBytesReader(nil, resp.Body, maxPluginBinary))
+	got, _, err := store.Put(http.MaxBytesReader(nil, resp.Body, maxPluginBinary))
 	if err != nil {
 		return err
 	}
 	if got != sum {
-		_ = s.blobs.Remove(got)
+		_ = store.Remove(got)
 		return fmt.Errorf("%w: the catalog says sha256 %s, the leader sent sha256 %s", pluginhost.ErrChecksumMismatch, sum, got)
 	}
 	return nil
