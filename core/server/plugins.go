@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -238,13 +239,28 @@ func (r *pluginRunner) reconcile(ctx context.Context) {
 		delete(r.running, key)
 		changed = true
 	}
+	// Start what is missing side by side: the scheduler waits for them.
+	var (
+		wg      sync.WaitGroup
+		startMu sync.Mutex
+		started = map[string]*runningPlugin{}
+	)
 	for key, e := range want {
 		if _, ok := r.running[key]; ok {
 			continue
 		}
-		r.running[key] = r.start(ctx, e)
 		changed = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rp := r.start(ctx, e)
+			startMu.Lock()
+			started[key] = rp
+			startMu.Unlock()
+		}()
 	}
+	wg.Wait()
+	maps.Copy(r.running, started)
 	keys := make([]string, 0, len(r.running))
 	for k := range r.running {
 		keys = append(keys, k)
