@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +40,7 @@ func (s *Server) seedBuiltins(ctx context.Context) error {
 	}
 	var cmds []state.Command
 	for _, kn := range builtinPlugins {
-		kind, name, _ := cutKindName(kn)
+		kind, name, _ := strings.Cut(kn, "/")
 		version, ok := builtin.Version(kn)
 		if !ok {
 			return fmt.Errorf("built-in plugin %s is not in this binary", kn)
@@ -63,15 +64,6 @@ func (s *Server) seedBuiltins(ctx context.Context) error {
 		return nil
 	}
 	return s.node.Apply(ctx, state.Batch{Commands: cmds})
-}
-
-func cutKindName(kn string) (kind, name string, ok bool) {
-	for i := range len(kn) {
-		if kn[i] == '/' {
-			return kn[:i], kn[i+1:], true
-		}
-	}
-	return "", kn, false
 }
 
 // spec is how this replica starts entry e: built-ins run this binary,
