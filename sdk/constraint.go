@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -33,6 +34,12 @@ type TaskGroup struct {
 	Environment string
 	Job         string
 	Constraints []Constraint
+	// Placements holds the arguments of the job's `placement "NAME" {...}`
+	// blocks, keyed by NAME, the catalog name of the plugin that owns the
+	// block: each a JSON object that the cluster validated against that
+	// plugin's ConfigSchema at submit. A site plugin reads its own entry
+	// (Placements[myName]); a job without one has no block for it.
+	Placements map[string]json.RawMessage
 }
 
 // FilterRequest asks a constraint plugin for the vetoes of every candidate

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"encoding/json"
 	"fmt"
 
 	constraintv1 "github.com/aurora-go/aurora/sdk/proto/aurora/plugin/constraint/v1"
@@ -15,6 +16,12 @@ func filterGroupToProto(req *FilterRequest) *constraintv1.FilterRequest {
 			Job:         req.Group.Job,
 			Constraints: make([]*constraintv1.Constraint, 0, len(req.Group.Constraints)),
 		},
+	}
+	if len(req.Group.Placements) > 0 {
+		out.Group.Placements = make(map[string][]byte, len(req.Group.Placements))
+		for name, args := range req.Group.Placements {
+			out.Group.Placements[name] = args
+		}
 	}
 	for _, c := range req.Group.Constraints {
 		out.Group.Constraints = append(out.Group.Constraints, &constraintv1.Constraint{
@@ -52,6 +59,12 @@ func filterGroupFromProto(req *constraintv1.FilterRequest) *FilterRequest {
 				Negated: c.GetNegated(),
 				Limit:   c.GetLimit(),
 			})
+		}
+	}
+	if ps := g.GetPlacements(); len(ps) > 0 {
+		out.Group.Placements = make(map[string]json.RawMessage, len(ps))
+		for name, args := range ps {
+			out.Group.Placements[name] = args
 		}
 	}
 	if at := req.GetActiveTasks(); len(at) > 0 {

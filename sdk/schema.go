@@ -153,3 +153,47 @@ func (c *schemaCache) get(doc []byte) (*CompiledSchema, error) {
 	c.compiled, c.err = CompileSchema(doc)
 	return c.compiled, c.err
 }
+
+// Violation is one way a configuration breaks its schema: where (a JSON
+// pointer into the configuration, "" for the whole document) and why.
+type Violation struct {
+	Pointer string
+	Message string
+}
+
+// Violations checks a configuration against the schema and returns each
+// violation with its location, so a caller can name the offending field
+// (an empty or null configuration is validated as {}). The error is for a
+// configuration that is not JSON at all.
+func (s *CompiledSchema) Violations(config json.RawMessage) ([]Violation, error) {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(normalizeConfig(config)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: configuration is not valid JSON: %w", ErrInvalidArgument, err)
+	}
+	if s == nil || s.schema == nil {
+		return nil, nil
+	}
+	err = s.schema.Validate(v)
+	if err == nil {
+		return nil, nil
+	}
+	var verr *jsonschema.ValidationError
+	if !errors.As(err, &verr) {
+		return []Violation{{Message: err.Error()}}, nil
+	}
+	var out []Violation
+	var walk func(u jsonschema.OutputUnit)
+	walk = func(u jsonschema.OutputUnit) {
+		if u.Error != nil && len(u.Errors) == 0 {
+			out = append(out, Violation{Pointer: u.InstanceLocation, Message: u.Error.String()})
+		}
+		for _, c := range u.Errors {
+			walk(c)
+		}
+	}
+	walk(*verr.BasicOutput())
+	if len(out) == 0 {
+		out = []Violation{{Message: strings.TrimSpace(verr.Error())}}
+	}
+	return out, nil
+}

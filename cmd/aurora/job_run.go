@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/jobspec"
 	"github.com/aurora-go/aurora/core/spec"
 )
@@ -77,6 +78,12 @@ func createJob(m *Meta, file, key string, jf *jobFileFlags, until string, timeou
 	ctx := context.Background()
 	resp, err := client.CreateJob(ctx, job)
 	if err != nil {
+		if placed := placeFieldErrors(file, jf, job, err); placed != nil {
+			// The scheduler refused fields (a placement block its plugin's
+			// schema rejects, say): name them in the file, as parsing does.
+			m.UI.Error("create " + job.Cluster + "/" + job.Key.String() + ": the scheduler refused the job:\n" + placed.Error())
+			return exitInvalidConfig
+		}
 		m.UI.Error("create " + job.Cluster + "/" + job.Key.String() + ": " + err.Error())
 		return exitFor(err)
 	}
@@ -154,3 +161,26 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// placeFieldErrors maps the field errors of an API answer back to where
+// the fields were written in the job file; nil if err has none.
+func placeFieldErrors(file string, jf *jobFileFlags, job *spec.Job, err error) error {
+	var apiErr *api.APIError
+	if !errors.As(err, &apiErr) || len(apiErr.Body.Details) == 0 {
+		return nil
+	}
+	opts, oerr := jf.options()
+	if oerr != nil {
+		return nil
+	}
+	jobs, sources, perr := jobspec.ParseFileWithSources(file, opts)
+	if perr != nil {
+		return nil
+	}
+	for i, j := range jobs {
+		if j.Cluster == job.Cluster && j.Key == job.Key {
+			return sources[i].FieldErrors(spec.FieldErrors(apiErr.Body.Details))
+		}
+	}
+	return nil
+}

@@ -55,10 +55,16 @@ func (c *Client) do(ctx context.Context, method, path string, in, out interface{
 		}
 		body = b
 	}
+	return c.retry(ctx, method, path, "application/json", body, out)
+}
+
+// retry sends body (of contentType) until it is answered with something
+// other than 503 or ElectionWait has passed.
+func (c *Client) retry(ctx context.Context, method, path, contentType string, body []byte, out interface{}) error {
 	deadline := time.Now().Add(c.ElectionWait)
 	wait := 100 * time.Millisecond
 	for {
-		err := c.once(ctx, method, path, body, out)
+		err := c.once(ctx, method, path, contentType, body, out)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.Code != http.StatusServiceUnavailable || time.Now().Add(wait).After(deadline) {
 			return err
@@ -74,7 +80,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out interface{
 	}
 }
 
-func (c *Client) once(ctx context.Context, method, path string, body []byte, out interface{}) error {
+func (c *Client) once(ctx context.Context, method, path, contentType string, body []byte, out interface{}) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -84,7 +90,7 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte, out
 		return err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {

@@ -18,4 +18,16 @@
 //	POST /v1/admin/quotas/{role}                    set a quota (setQuota)
 //	POST /v1/admin/prune                            delete terminal tasks (pruneTasks)
 //	POST /v1/admin/reconcile                        reconcile with Mesos now
+//
+// The plugin catalog (served by core/server, which owns the plugin host;
+// the client methods are here):
+//
+//	GET    /v1/plugins                                    the catalog
+//	GET    /v1/plugins/{kind}/{name}                      every version and the one in use
+//	POST   /v1/plugins/blobs/{sha256}                     upload a binary (refused unless it hashes to sha256)
+//	GET    /v1/plugins/blobs/{sha256}                     download a stored binary (replicas sync from the leader)
+//	POST   /v1/plugins                                    register an uploaded binary (RegisterPluginRequest)
+//	POST   /v1/plugins/{kind}/{name}/{version}/enable     also disable, pin; version "-": the only or pinned one
+//	POST   /v1/plugins/{kind}/{name}/reload               restart the leader's process of the plugin
+//	DELETE /v1/plugins/{kind}/{name}/{version}            deregister a disabled, unpinned entry
 package api

@@ -118,11 +118,15 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	}
 	ids, err := s.sched.CreateJob(r.Context(), req.Job)
 	var fieldErrs spec.FieldErrors
+	var br badRequest
 	switch {
 	case errors.As(err, &fieldErrs):
 		writeError(w, http.StatusBadRequest, Error{Error: "invalid job: " + err.Error(), Details: fieldErrs})
 	case errors.Is(err, state.ErrJobExists):
 		writeError(w, http.StatusConflict, Error{Error: fmt.Sprintf("job %s already exists; kill it first or choose another name", req.Job.Key)})
+	case errors.As(err, &br) && br.BadRequest():
+		// Refused as it stands, e.g. over the role's quota.
+		writeError(w, http.StatusBadRequest, Error{Error: err.Error()})
 	case err != nil:
 		s.internal(w, "create job", err)
 	default:

@@ -8,16 +8,17 @@ import (
 )
 
 // decodeJobs decodes, defaults and validates every job block of file.
-func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext, binds map[string]string) ([]*spec.Job, hcl.Diagnostics) {
+func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext, binds map[string]string) ([]*spec.Job, []*sourceMap, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	if len(blocks) == 0 {
 		start := hcl.Range{Filename: file.Body.MissingItemRange().Filename, Start: hcl.InitialPos, End: hcl.InitialPos}
-		return nil, hcl.Diagnostics{errorf(start, "No job", "The file has no job block; write one as job \"NAME\" { ... }.")}
+		return nil, nil, hcl.Diagnostics{errorf(start, "No job", "The file has no job block; write one as job \"NAME\" { ... }.")}
 	}
 	jobs := make([]*spec.Job, 0, len(blocks))
+	srcs := make([]*sourceMap, 0, len(blocks))
 	seen := map[spec.ClusterKey]*hcl.Block{}
 	for _, block := range blocks {
-		job, more := decodeJob(block, ctx, binds)
+		job, src, more := decodeJob(block, ctx, binds)
 		diags = append(diags, more...)
 		if more.HasErrors() {
 			continue
@@ -30,15 +31,16 @@ func decodeJobs(file *hcl.File, blocks hcl.Blocks, ctx *hcl.EvalContext, binds m
 		}
 		seen[key] = block
 		jobs = append(jobs, job)
+		srcs = append(srcs, src)
 	}
-	return jobs, diags
+	return jobs, srcs, diags
 }
 
 // decodeJob decodes one job block into spec.NewJob's defaults, binds
 // templates, applies spec's remaining defaults and validates the result.
 // Validation runs only when decoding succeeded, so one mistake is not
 // reported twice.
-func decodeJob(block *hcl.Block, ctx *hcl.EvalContext, binds map[string]string) (*spec.Job, hcl.Diagnostics) {
+func decodeJob(block *hcl.Block, ctx *hcl.EvalContext, binds map[string]string) (*spec.Job, *sourceMap, hcl.Diagnostics) {
 	src := newSourceMap(block.DefRange)
 	src.set("name", block.LabelRanges[0])
 	d := &decoder{ctx: ctx, src: src}
@@ -98,11 +100,11 @@ func decodeJob(block *hcl.Block, ctx *hcl.EvalContext, binds map[string]string) 
 		d.task(task, &job.Task)
 	}
 	if d.diags.HasErrors() {
-		return nil, d.diags
+		return nil, nil, d.diags
 	}
 	job.BindTemplates(binds)
 	job.ApplyDefaults()
-	return job, src.validationDiagnostics(job.Validate())
+	return job, src, src.validationDiagnostics(job.Validate())
 }
 
 // jobSchemaFor returns the job schema for body. A task block's name label

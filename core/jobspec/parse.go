@@ -39,14 +39,29 @@ func ParseFile(path string, opts Options) ([]*spec.Job, error) {
 // jobs are returned together as an *Error; a var file that cannot be read
 // is returned as a wrapped I/O error.
 func Parse(filename string, src []byte, opts Options) ([]*spec.Job, error) {
+	jobs, _, err := parse(filename, src, opts)
+	return jobs, err
+}
+
+// ParseFileWithSources is ParseFile that also returns, for each job, where
+// its fields were written.
+func ParseFileWithSources(path string, opts Options) ([]*spec.Job, []*Source, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("jobspec: reading job file: %w", err)
+	}
+	return parse(path, src, opts)
+}
+
+func parse(filename string, src []byte, opts Options) ([]*spec.Job, []*Source, error) {
 	sources, err := readVarFiles(opts.VarFiles)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	parser := hclparse.NewParser()
 	file, diags := parser.ParseHCL(src, filename)
 	if diags.HasErrors() {
-		return nil, asError(diags, parser.Files())
+		return nil, nil, asError(diags, parser.Files())
 	}
 	root, more := file.Body.Content(rootSchema)
 	diags = append(diags, more...)
@@ -59,20 +74,24 @@ func Parse(filename string, src []byte, opts Options) ([]*spec.Job, error) {
 	vars, more := evalVariables(parser, root.Blocks.OfType(blockVariable), values)
 	diags = append(diags, more...)
 	if diags.HasErrors() {
-		return nil, asError(diags, parser.Files())
+		return nil, nil, asError(diags, parser.Files())
 	}
 	ctx := newEvalContext(vars)
 	locals, more := evalLocals(root.Blocks.OfType(blockLocals), ctx)
 	diags = append(diags, more...)
 	if diags.HasErrors() {
-		return nil, asError(diags, parser.Files())
+		return nil, nil, asError(diags, parser.Files())
 	}
 	ctx.Variables["local"] = locals
 
-	jobs, more := decodeJobs(file, root.Blocks.OfType(blockJob), ctx, opts.Binds)
+	jobs, maps, more := decodeJobs(file, root.Blocks.OfType(blockJob), ctx, opts.Binds)
 	diags = append(diags, more...)
 	if err := asError(diags, parser.Files()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return jobs, nil
+	out := make([]*Source, len(maps))
+	for i, m := range maps {
+		out[i] = &Source{m: m, files: parser.Files()}
+	}
+	return jobs, out, nil
 }

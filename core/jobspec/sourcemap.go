@@ -66,3 +66,24 @@ func summaryFor(fe *spec.FieldError) string {
 	}
 	return "Invalid " + fe.Path
 }
+
+// Source is where the fields of one parsed job were written. The API
+// answers a refused job with field errors whose paths are spec's
+// ("placement[zone-spread].max_skew"); FieldErrors places them in the file.
+type Source struct {
+	m     *sourceMap
+	files map[string]*hcl.File
+}
+
+// Locate returns FILE:LINE:COL of the field path, or of the nearest
+// enclosing field or block that was written.
+func (s *Source) Locate(path string) string { return at(s.m.lookup(path)) }
+
+// FieldErrors returns errs as an *Error whose diagnostics name the source
+// of each failing field, like a validation failure found while parsing.
+func (s *Source) FieldErrors(errs spec.FieldErrors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &Error{Diagnostics: s.m.validationDiagnostics(errs), Files: s.files}
+}

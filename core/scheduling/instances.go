@@ -73,6 +73,9 @@ func (s *Scheduler) AddInstances(ctx context.Context, key string, from, count in
 		ids = append(ids, t.ID)
 		added = append(added, i)
 	}
+	if err := s.admitQuota(ctx, source.Config, count); err != nil {
+		return nil, nil, err
+	}
 	cmd := state.Batch{Commands: []state.Command{state.SaveJob{Job: &grown}, state.SaveTasks{Tasks: newTasks}}}
 	if err := s.log.Apply(ctx, cmd); err != nil {
 		return nil, nil, err

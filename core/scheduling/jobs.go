@@ -17,6 +17,9 @@ func (s *Scheduler) CreateJob(ctx context.Context, job *spec.Job) ([]string, err
 	if err := job.Validate().Err(); err != nil {
 		return nil, err
 	}
+	if err := s.admitPlacements(ctx, job); err != nil {
+		return nil, err
+	}
 	key := job.Key.String()
 	now := time.Now().UTC()
 	cmd := state.CreateJob{Job: &state.Job{Key: key, Spec: job, CreatedAt: now}}
@@ -29,7 +32,11 @@ func (s *Scheduler) CreateJob(ctx context.Context, job *spec.Job) ([]string, err
 		})
 	}
 	s.writeMu.Lock()
-	err := s.log.Apply(ctx, cmd)
+	// Under writeMu, so two creates cannot both fit the last of a quota.
+	err := s.admitQuota(ctx, job, job.Instances)
+	if err == nil {
+		err = s.log.Apply(ctx, cmd)
+	}
 	s.writeMu.Unlock()
 	if err != nil {
 		return nil, err

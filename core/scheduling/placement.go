@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -210,32 +211,39 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	siblings, _ := s.store.TasksOfJob(g.key)
 	active := activeAggregate(siblings, constraints, hosts)
 	req := &sdk.FilterRequest{
-		Group:       sdk.TaskGroup{Role: job.Key.Role, Environment: job.Key.Environment, Job: job.Key.Name, Constraints: toSDK(constraints)},
+		Group:       sdk.TaskGroup{Role: job.Key.Role, Environment: job.Key.Environment, Job: job.Key.Name, Constraints: toSDK(constraints), Placements: placementArgs(job)},
 		ActiveTasks: active,
 	}
 	for _, o := range candidates {
 		req.Hosts = append(req.Hosts, sdk.Host{ID: o.offer.AgentID.Value, Hostname: o.offer.Hostname, Attributes: hosts[o.offer.AgentID.Value]})
 	}
-	fctx, cancel := context.WithTimeout(ctx, s.cfg.FilterTimeout)
-	resp, err := s.constraints.Filter(fctx, req)
-	cancel()
-	if err == nil && len(resp.Results) != len(req.Hosts) {
-		err = fmt.Errorf("constraint plugin answered for %d hosts, asked about %d", len(resp.Results), len(req.Hosts))
-	}
-	if err != nil {
-		// Fail closed: a constraint we cannot evaluate places nothing.
-		s.logger.Warn("constraint plugin failed; placing nothing for the group", "job", g.key, "error", err)
-		setAll("Constraint plugin unavailable: " + err.Error())
-		return nil
-	}
-	var fit []*roundOffer
-	var vetoes []string
-	for i, r := range resp.Results {
-		if len(r.Vetoes) == 0 {
-			fit = append(fit, candidates[i])
-			continue
+	// filter asks the constraint plugins about every candidate, with the
+	// job's active tasks as they are now.
+	filter := func() (fit []*roundOffer, vetoes []string, ok bool) {
+		fctx, cancel := context.WithTimeout(ctx, s.cfg.FilterTimeout)
+		resp, err := s.constraints.Filter(fctx, req)
+		cancel()
+		if err == nil && len(resp.Results) != len(req.Hosts) {
+			err = fmt.Errorf("constraint plugin answered for %d hosts, asked about %d", len(resp.Results), len(req.Hosts))
 		}
-		vetoes = append(vetoes, r.Vetoes[0].Reason)
+		if err != nil {
+			// Fail closed: a constraint we cannot evaluate places nothing.
+			s.logger.Warn("constraint plugin failed; placing nothing for the group", "job", g.key, "error", err)
+			setAll("Constraint plugin unavailable: " + err.Error())
+			return nil, nil, false
+		}
+		for i, r := range resp.Results {
+			if len(r.Vetoes) == 0 {
+				fit = append(fit, candidates[i])
+				continue
+			}
+			vetoes = append(vetoes, r.Vetoes[0].Reason)
+		}
+		return fit, vetoes, true
+	}
+	fit, vetoes, ok := filter()
+	if !ok {
+		return nil
 	}
 	var placed []placement
 	var left []*state.Task
@@ -251,6 +259,32 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		}
 		count(active, constraints, hosts[a.AgentID])
 		placed = append(placed, placement{offer: o, task: a})
+	}
+	if len(job.Placements) > 0 {
+		// Site plugins judge each placement against the tasks placed so
+		// far (a spread's skew changes with every task), so the plugins
+		// are asked again before each task of the group.
+		for i, t := range g.tasks {
+			if i > 0 {
+				if fit, vetoes, ok = filter(); !ok {
+					return placed
+				}
+			}
+			o := pickOffer(fit, need, true, constraints, active, hosts)
+			if o == nil {
+				o = pickOffer(fit, need, false, constraints, active, hosts)
+			}
+			if o == nil {
+				if len(vetoes) > 0 {
+					reasons[t.ID] = nearest(vetoes)
+				} else {
+					reasons[t.ID] = "Insufficient resources: no offer left this round"
+				}
+				continue
+			}
+			place(t, o)
+		}
+		return placed
 	}
 	for _, t := range g.tasks { // spread: one task per offer
 		if o := pickOffer(fit, need, true, constraints, active, hosts); o != nil {
@@ -299,8 +333,10 @@ next:
 	return nil
 }
 
-// activeAggregate counts the job's live tasks per value of every
-// constrained attribute, as Aurora's AttributeAggregate does.
+// activeAggregate counts the job's live tasks per value of every host
+// attribute, as Aurora's AttributeAggregate does: the constrained ones
+// (present even when empty) and every other, for site plugins such as a
+// zone spread.
 func activeAggregate(tasks []*state.Task, cs []spec.Constraint, hosts map[string]map[string][]string) map[string]map[string]int32 {
 	agg := map[string]map[string]int32{}
 	for _, c := range cs {
@@ -315,12 +351,30 @@ func activeAggregate(tasks []*state.Task, cs []spec.Constraint, hosts map[string
 	return agg
 }
 
-func count(agg map[string]map[string]int32, cs []spec.Constraint, attrs map[string][]string) {
-	for _, c := range cs {
-		for _, v := range attrs[c.Name] {
-			agg[c.Name][v]++
+// count adds one task on a host with attrs to agg.
+func count(agg map[string]map[string]int32, _ []spec.Constraint, attrs map[string][]string) {
+	for name, values := range attrs {
+		m := agg[name]
+		if m == nil {
+			m = map[string]int32{}
+			agg[name] = m
+		}
+		for _, v := range values {
+			m[v]++
 		}
 	}
+}
+
+// placementArgs maps each placement block of job to its arguments.
+func placementArgs(job *spec.Job) map[string]json.RawMessage {
+	if len(job.Placements) == 0 {
+		return nil
+	}
+	out := make(map[string]json.RawMessage, len(job.Placements))
+	for _, p := range job.Placements {
+		out[p.Name] = p.Config
+	}
+	return out
 }
 
 func toSDK(cs []spec.Constraint) []sdk.Constraint {

@@ -19,6 +19,7 @@ type Scheduler struct {
 	store       Store
 	mesos       Mesos
 	constraints Constraints
+	admission   Admission // nil: no plugin checks at submission
 	logger      hclog.Logger
 
 	// writeMu serializes read-modify-commit of tasks, so two writers never

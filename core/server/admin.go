@@ -60,7 +60,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 func (s *Server) getScheduler(w http.ResponseWriter, _ *http.Request) {
 	id, _ := s.node.Leader()
 	addr, _ := s.leaderHTTP()
-	writeJSON(w, api.SchedulerInfo{LeaderID: id, LeaderHTTP: addr, ThisNode: s.cfg.Raft.NodeID, Leading: s.node.IsLeader()})
+	writeJSON(w, api.SchedulerInfo{LeaderID: id, LeaderHTTP: addr, ThisNode: s.cfg.Raft.NodeID, Leading: s.node.IsLeader() && s.scheduler() != nil})
 }
 
 func (s *Server) stageRecovery(w http.ResponseWriter, r *http.Request) {

@@ -113,8 +113,11 @@ func listenObserver(addr string) (net.Listener, error) {
 }
 
 // DevAgents describes n agents on this machine. One agent offers the
-// machine as it is; several get their own hostnames, host and rack
-// attributes and disjoint port ranges.
+// machine as it is; several get their own hostnames, host, rack and zone
+// attributes and disjoint port ranges. Racks alternate (rack-1, rack-2,
+// rack-1, ...); zones go in pairs (zone-a, zone-a, zone-b, zone-b, ...),
+// so a zone spread such as examples/plugins/zonespread has two agents in
+// each zone.
 func DevAgents(n int) []mesoslite.AgentConfig {
 	base := mesoslite.DefaultAgent()
 	if n == 1 {
@@ -124,7 +127,7 @@ func DevAgents(n int) []mesoslite.AgentConfig {
 	for i := range agents {
 		a := base
 		a.Hostname = fmt.Sprintf("agent-%d", i+1)
-		a.Attributes = map[string]string{"host": a.Hostname, "rack": fmt.Sprintf("rack-%d", i%2+1)}
+		a.Attributes = map[string]string{"host": a.Hostname, "rack": fmt.Sprintf("rack-%d", i%2+1), "zone": fmt.Sprintf("zone-%c", 'a'+i/2%26)}
 		lo := uint64(31000 + i*200)
 		a.Ports = [][2]uint64{{lo, lo + 199}}
 		agents[i] = a

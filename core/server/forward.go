@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 
 	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/state"
@@ -19,7 +20,14 @@ func (s *Server) forwardWrites(next http.Handler) http.Handler {
 			http.Error(w, `{"error": "this scheduler is still replaying its log; retry in a few seconds"}`, http.StatusServiceUnavailable)
 			return
 		}
-		if r.Method == http.MethodGet || r.Method == http.MethodHead || s.node.IsLeader() {
+		read := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if !read && s.node.IsLeader() && s.scheduler() == nil && !strings.HasPrefix(r.URL.Path, "/v1/plugins") {
+			// Elected, but still starting its plugins and scheduler: a 503
+			// is retried by clients, and nothing was changed.
+			http.Error(w, `{"error": "this scheduler was just elected and is still starting; retry in a moment"}`, http.StatusServiceUnavailable)
+			return
+		}
+		if read || s.node.IsLeader() {
 			next.ServeHTTP(w, r)
 			return
 		}

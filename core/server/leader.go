@@ -56,6 +56,7 @@ func (s *Server) lead(parent context.Context) (stop func()) {
 		wg.Wait()
 		s.mu.Lock()
 		s.leading = nil
+		s.runner = nil
 		s.recovery = nil
 		s.mu.Unlock()
 		s.metrics.leader.Set(0)
@@ -72,6 +73,23 @@ func (s *Server) runLeader(ctx context.Context) {
 	}
 	if err := s.recordLeadership(ctx); err != nil {
 		s.logger.Warn("cannot record leadership", "error", err)
+		return
+	}
+	if err := s.seedBuiltins(ctx); err != nil {
+		s.logger.Warn("cannot seed the built-in plugins into the catalog", "error", err)
+		return
+	}
+	// Start the catalog's constraint plugins before scheduling anything.
+	constraints := &swapConstraints{}
+	runner := newPluginRunner(s, constraints)
+	first := make(chan struct{})
+	var pwg sync.WaitGroup
+	pwg.Add(1)
+	go func() { defer pwg.Done(); runner.run(ctx, first) }()
+	defer pwg.Wait()
+	select {
+	case <-first:
+	case <-ctx.Done():
 		return
 	}
 	execCmd, err := s.cfg.executorCommand()
@@ -92,9 +110,11 @@ func (s *Server) runLeader(ctx context.Context) {
 		Hostname: s.cfg.Raft.NodeID,
 	}
 	s.cfg.Scheduler.apply(&scfg)
-	sched := scheduling.New(scfg, s.node, s.store, driver, s.constraint, s.logger)
+	sched := scheduling.New(scfg, s.node, s.store, driver, constraints, s.logger)
+	sched.SetAdmission(runner)
 	s.mu.Lock()
 	s.leading = sched
+	s.runner = runner
 	s.mu.Unlock()
 	s.metrics.leader.Set(1)
 	s.logger.Info("leading", "took", time.Since(start).String())

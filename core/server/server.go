@@ -14,8 +14,6 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/aurora-go/aurora/sdk"
-
 	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/pluginhost"
 	"github.com/aurora-go/aurora/core/raftlog"
@@ -32,10 +30,11 @@ type Server struct {
 	store   *state.Store
 	node    *raftlog.Node
 	plugins *pluginhost.Host
+	blobs   *pluginhost.Store
 	backups *raftlog.Backups
 	metrics *metrics
 
-	constraint pluginhost.Filterer
+	runner *pluginRunner // leader only
 
 	// leading is the scheduler while this replica leads, nil otherwise.
 	mu       sync.Mutex
@@ -91,24 +90,13 @@ func (s *Server) Run(ctx context.Context) error {
 	defer s.node.Shutdown()
 	s.backups = &raftlog.Backups{Dir: s.cfg.Backup.Dir, Store: s.store, Keep: s.cfg.Backup.Keep}
 
-	s.plugins = pluginhost.New(s.logger.Named("plugins"))
-	defer s.plugins.Shutdown()
-	// Aurora's constraints are three built-in plugins: limit:N, value lists
-	// with negation, and dedicated hosts. Each is its own process, asked
-	// once per task group, and fails closed.
-	var filters []pluginhost.Filterer
-	for _, name := range []string{"dedicated", "value", "limit"} {
-		spec, err := pluginhost.BuiltinSpec(sdk.KindConstraint, name)
-		if err != nil {
-			return err
-		}
-		client, err := s.plugins.Constraint(ctx, spec)
-		if err != nil {
-			return fmt.Errorf("start constraint plugin %s: %w", name, err)
-		}
-		filters = append(filters, pluginhost.NewPolicyFilter(spec.String(), pluginhost.FailClosed, client, s.logger))
+	// Registered plugin binaries live in a content-addressed store under
+	// the data dir; every replica keeps a copy (syncBlobs).
+	if s.blobs, err = pluginhost.NewStore(filepath.Join(s.cfg.DataDir, "plugins")); err != nil {
+		return err
 	}
-	s.constraint = pluginhost.CombineFilters(filters...)
+	s.plugins = pluginhost.New(s.logger.Named("plugins"), pluginhost.WithStore(s.blobs))
+	defer s.plugins.Shutdown()
 
 	reg := prometheus.NewRegistry()
 	s.metrics = newMetrics(reg, s)
@@ -117,7 +105,11 @@ func (s *Server) Run(ctx context.Context) error {
 	defer stop()
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		s.syncBlobs(runCtx)
+	}()
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -161,6 +153,7 @@ func (s *Server) handler(reg *prometheus.Registry) http.Handler {
 	mux.Handle("/", apiServer)
 	mux.Handle("/v1/", s.forwardWrites(apiServer))
 	s.adminRoutes(mux)
+	s.pluginRoutes(mux)
 	mux.Handle("GET /metrics", metricsHandler(reg))
 	mux.HandleFunc("GET /vars", s.metrics.vars(reg))
 	return mux

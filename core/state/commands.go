@@ -21,6 +21,11 @@ const (
 	CmdBatch       CommandType = 6
 	CmdSetQuota    CommandType = 7
 	CmdSaveJob     CommandType = 8
+	// Plugin catalog commands (plugins.go).
+	CmdPutPlugin      CommandType = 9
+	CmdSetPluginState CommandType = 10
+	CmdPinPlugin      CommandType = 11
+	CmdDeletePlugin   CommandType = 12
 )
 
 // commandVersion is written into every encoded command. Bump it when a
@@ -168,6 +173,14 @@ func Decode(data []byte) (Command, error) {
 		c = &SetQuota{}
 	case CmdSaveJob:
 		c = &SaveJob{}
+	case CmdPutPlugin:
+		c = &PutPlugin{}
+	case CmdSetPluginState:
+		c = &SetPluginState{}
+	case CmdPinPlugin:
+		c = &PinPlugin{}
+	case CmdDeletePlugin:
+		c = &DeletePlugin{}
 	case CmdBatch:
 		var b Batch
 		for _, raw := range env.Batch {
@@ -237,6 +250,14 @@ func deref(c Command) Command {
 	case *SetQuota:
 		return *v
 	case *SaveJob:
+		return *v
+	case *PutPlugin:
+		return *v
+	case *SetPluginState:
+		return *v
+	case *PinPlugin:
+		return *v
+	case *DeletePlugin:
 		return *v
 	}
 	return c

@@ -3,10 +3,11 @@ package state
 import memdb "github.com/hashicorp/go-memdb"
 
 const (
-	tableJobs   = "jobs"
-	tableTasks  = "tasks"
-	tableMeta   = "meta"
-	tableQuotas = "quotas"
+	tableJobs    = "jobs"
+	tableTasks   = "tasks"
+	tableMeta    = "meta"
+	tableQuotas  = "quotas"
+	tablePlugins = "plugins"
 )
 
 func schema() *memdb.DBSchema {
@@ -31,6 +32,12 @@ func schema() *memdb.DBSchema {
 			Name: tableQuotas,
 			Indexes: map[string]*memdb.IndexSchema{
 				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Role"}},
+			},
+		},
+		tablePlugins: {
+			Name: tablePlugins,
+			Indexes: map[string]*memdb.IndexSchema{
+				"id": {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
 			},
 		},
 		tableMeta: {

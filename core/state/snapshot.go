@@ -18,7 +18,8 @@ import (
 //     first task that uses it, and tasks refer to it by number;
 //   - 3: as 2, plus one record per role quota. (A binary that reads only
 //     version 2 refuses it rather than dropping the quotas.)
-const snapshotVersion = 3
+//   - 4: as 3, plus one record per plugin catalog entry.
+const snapshotVersion = 4
 
 // snapshotHeader precedes the records of a snapshot.
 type snapshotHeader struct {
@@ -32,6 +33,7 @@ type record struct {
 	Meta   *meta      `json:"meta,omitempty"`
 	Config *configRec `json:"config,omitempty"`
 	Quota  *Quota     `json:"quota,omitempty"`
+	Plugin *Plugin    `json:"plugin,omitempty"`
 }
 
 // configRec is a job config shared by tasks (version 2).
@@ -67,7 +69,7 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 		return cw.n, err
 	}
 	refs := map[*spec.Job]int{}
-	for _, table := range []string{tableMeta, tableQuotas, tableJobs, tableTasks} {
+	for _, table := range []string{tableMeta, tableQuotas, tablePlugins, tableJobs, tableTasks} {
 		it, err := sn.txn.Get(table, "id")
 		if err != nil {
 			return cw.n, err
@@ -81,6 +83,8 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 				r.Meta = v
 			case *Quota:
 				r.Quota = v
+			case *Plugin:
+				r.Plugin = v
 			case *Task:
 				rec := &taskRec{Task: v}
 				if v.Config != nil {
@@ -167,6 +171,7 @@ func (s *Store) Restore(r io.Reader) error {
 	}
 	txn.Commit()
 	s.db.Store(db)
+	s.pluginWatch.fire()
 	return nil
 }
 
@@ -194,6 +199,8 @@ func restoreRecord(txn *memdb.Txn, rec record, configs map[int]*spec.Job) error 
 		return txn.Insert(tableMeta, rec.Meta)
 	case rec.Quota != nil:
 		return txn.Insert(tableQuotas, rec.Quota)
+	case rec.Plugin != nil:
+		return txn.Insert(tablePlugins, rec.Plugin)
 	}
 	return nil
 }
@@ -215,7 +222,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func (s *Store) Dump(w io.Writer) error {
 	txn := s.db.Load().Txn(false)
 	enc := json.NewEncoder(w)
-	for _, table := range []string{tableMeta, tableQuotas, tableJobs, tableTasks} {
+	for _, table := range []string{tableMeta, tableQuotas, tablePlugins, tableJobs, tableTasks} {
 		it, err := txn.Get(table, "id")
 		if err != nil {
 			return err

@@ -15,6 +15,8 @@ import (
 type Store struct {
 	// db is swapped whole by Restore; readers load it once per call.
 	db atomic.Pointer[memdb.MemDB]
+
+	pluginWatch pluginWatch
 }
 
 // NewStore returns an empty store.
@@ -36,6 +38,9 @@ func (s *Store) Apply(c Command) error {
 		return err
 	}
 	txn.Commit()
+	if touchesPlugins(c) {
+		s.pluginWatch.fire()
+	}
 	return nil
 }
 
@@ -77,6 +82,8 @@ func apply(txn *memdb.Txn, c Command) error {
 			return fmt.Errorf("save job: a job needs a key")
 		}
 		return txn.Insert(tableJobs, c.Job)
+	case PutPlugin, SetPluginState, PinPlugin, DeletePlugin:
+		return applyPlugin(txn, c)
 	case Batch:
 		for _, sub := range c.Commands {
 			if err := apply(txn, sub); err != nil {

@@ -434,8 +434,17 @@ func TestCLI(t *testing.T) {
 	t.Run("quotas", func(t *testing.T) {
 		dev.mustRun(t, "admin", "set_quota", "local", "www-data", "4", "4GB", "10GB")
 		dev.mustRun(t, "admin", "increase_quota", "local", "www-data", "1.5", "1GB", "512MB")
-		prod := jobFile(t, hclJob("prod", 1, true, "100", "true", `tier = "preferred"`))
+		// The built-in quota plugin enforces the log's quotas: a
+		// production job over the role's quota is refused, naming why.
+		huge := jobFile(t, hclJob("huge", 1, true, "100", "true", `tier = "preferred"`))
+		if _, stderr, code := dev.run("job", "create", huge); code != 10 || !strings.Contains(stderr, "Insufficient resource quota") || !strings.Contains(stderr, "cpus") {
+			t.Fatalf("a production job over quota: exit %d %q, want 10 naming the quota", code, stderr)
+		}
+		prod := jobFile(t, hclJob("prod", 2, true, "2", "true", `tier = "preferred"`))
 		dev.mustRun(t, "job", "create", prod)
+		if _, _, code := dev.run("job", "add", "local/www-data/prod/prod/0", "1"); code != 10 {
+			t.Fatalf("adding a third 2-cpu production instance over 5.5 cpus of quota: exit %d, want 10", code)
+		}
 		var q struct {
 			Quota       struct{ CPU, RAM, Disk float64 }
 			Consumption struct {
@@ -447,14 +456,14 @@ func TestCLI(t *testing.T) {
 		if q.Quota.CPU != 5.5 || q.Quota.RAM != 5<<30 || q.Quota.Disk != 10<<30+512<<20 {
 			t.Errorf("quota = %+v, want 5.5 cpus, 5GB, 10.5GB", q.Quota)
 		}
-		if q.Consumption.ProdShared.CPU != 100 {
-			t.Errorf("production consumption = %v cpus, want the preferred-tier job's 100", q.Consumption.ProdShared.CPU)
+		if q.Consumption.ProdShared.CPU != 4 {
+			t.Errorf("production consumption = %v cpus, want the preferred-tier job's 2 x 2", q.Consumption.ProdShared.CPU)
 		}
 		if q.Consumption.NonProdShared.CPU < 4000 {
 			t.Errorf("non-production consumption = %v cpus, want at least the 4 pending instances' 4000", q.Consumption.NonProdShared.CPU)
 		}
 		out := dev.mustRun(t, "quota", "get", "local", "www-data")
-		if !strings.Contains(out, "Allocated:\n  CPU: 5.5\n  RAM: 5GB\n  Disk: 10.50GB") || !strings.Contains(out, "Production shared pool resources consumed:\n  CPU: 100\n") {
+		if !strings.Contains(out, "Allocated:\n  CPU: 5.5\n  RAM: 5GB\n  Disk: 10.50GB") || !strings.Contains(out, "Production shared pool resources consumed:\n  CPU: 4\n") {
 			t.Errorf("quota get:\n%s", out)
 		}
 		if _, stderr, code := dev.run("admin", "set_quota", "local", "www-data", "1", "4XB", "1GB"); code != 6 || !strings.Contains(stderr, "unit") {

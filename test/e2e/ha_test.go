@@ -308,6 +308,29 @@ func TestHAFollowerForwardsWrites(t *testing.T) {
 		}
 		return true
 	})
+	// A plugin registered through a follower reaches every replica's
+	// store: the upload and registration are forwarded to the leader, and
+	// the other replicas copy the binary from it, verifying its sha256.
+	bin, sum := buildZonespread(t)
+	raw, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := follower.client().UploadPluginBlob(ctx, sum, raw); err != nil {
+		t.Fatalf("upload through a follower: %v", err)
+	}
+	if _, err := follower.client().RegisterPlugin(ctx, api.RegisterPluginRequest{Kind: "constraint", Name: "zonespread", Version: "0.1.0", SHA256: sum}); err != nil {
+		t.Fatalf("register through a follower: %v", err)
+	}
+	waitFor(t, 20*time.Second, "the plugin binary in every replica's store", func() bool {
+		for _, r := range h.replicas {
+			if _, err := os.Stat(filepath.Join(r.dataDir, "plugins", "sha256", sum)); err != nil {
+				return false
+			}
+		}
+		return true
+	})
 	// /leaderhealth answers 200 only on the leader.
 	for _, r := range h.replicas {
 		resp, err := r.client().HTTP.Get("http://" + r.httpAddr + "/leaderhealth")

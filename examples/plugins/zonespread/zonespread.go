@@ -48,7 +48,7 @@ func New(logger hclog.Logger) *Plugin {
 }
 
 func (p *Plugin) Info(context.Context) (*sdk.Info, error) {
-	return &sdk.Info{Name: "zonespread", Kind: sdk.KindConstraint, Version: Version}, nil
+	return &sdk.Info{Name: Name, Kind: sdk.KindConstraint, Version: Version}, nil
 }
 
 func (p *Plugin) ConfigSchema(context.Context) (*sdk.Schema, error) {
@@ -102,20 +102,54 @@ func counts(attr string, req *sdk.FilterRequest) (map[string]int32, int32) {
 	return c, low
 }
 
-// Filter vetoes a host when one more task in its value would put that
-// value more than max_skew above the least loaded value (a dynamic veto:
-// it lifts as other values fill up), and a host without the attribute
-// (static).
+// Name is the plugin's name: its catalog name, and the label of the
+// placement blocks it owns (placement "zonespread" { max_skew = 2 }).
+const Name = "zonespread"
+
+// settings are the plugin's configuration with the arguments of the job's
+// placement "zonespread" block on top. Jobs opt in: without a block, ok is
+// false and the plugin vetoes nothing. The cluster validated the block
+// against ConfigSchema at submit.
+func (p *Plugin) settings(req *sdk.FilterRequest) (cfg Config, ok bool, err error) {
+	cfg = p.config()
+	args, ok := req.Group.Placements[Name]
+	if !ok {
+		return cfg, false, nil
+	}
+	if err := sdk.DecodeConfig(args, &cfg); err != nil {
+		return cfg, true, err
+	}
+	if cfg.Attribute == "" || cfg.MaxSkew < 1 {
+		return cfg, true, fmt.Errorf("%w: attribute must be set and max_skew at least 1", sdk.ErrInvalidArgument)
+	}
+	return cfg, true, nil
+}
+
+// Filter vetoes, for a job with a placement "zonespread" block, a host
+// when one more task in its value would put that value more than max_skew
+// above the least loaded value (a dynamic veto: it lifts as other values
+// fill up), and a host without the attribute (static).
 func (p *Plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
-	cfg := p.config()
-	c, low := counts(cfg.Attribute, req)
 	resp := &sdk.FilterResponse{Results: make([]sdk.HostResult, len(req.Hosts))}
+	for i := range req.Hosts {
+		resp.Results[i].HostID = req.Hosts[i].ID
+	}
+	cfg, ok, err := p.settings(req)
+	if !ok {
+		return resp, nil
+	}
+	if err != nil {
+		for i := range resp.Results {
+			resp.Results[i].Vetoes = []sdk.Veto{{Type: sdk.VetoStatic, Score: 10000, Reason: "Zone spread: bad placement block: " + err.Error()}}
+		}
+		return resp, nil
+	}
+	c, low := counts(cfg.Attribute, req)
 	for i := range req.Hosts {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		h := &req.Hosts[i]
-		resp.Results[i].HostID = h.ID
 		values, ok := h.Attributes[cfg.Attribute]
 		if !ok || len(values) == 0 {
 			resp.Results[i].Vetoes = []sdk.Veto{{Type: sdk.VetoStatic, Reason: "Constraint not satisfied: " + cfg.Attribute, Score: 10000}}
@@ -130,13 +164,19 @@ func (p *Plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.Filte
 	return resp, nil
 }
 
-// Score ranks hosts in less loaded values higher.
+// Score ranks hosts in less loaded values higher, for jobs with a
+// placement "zonespread" block.
 func (p *Plugin) Score(_ context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
-	cfg := p.config()
-	c, _ := counts(cfg.Attribute, req)
 	resp := &sdk.ScoreResponse{Scores: make([]sdk.HostScore, len(req.Hosts))}
 	for i, h := range req.Hosts {
 		resp.Scores[i].HostID = h.ID
+	}
+	cfg, ok, err := p.settings(req)
+	if !ok || err != nil {
+		return resp, nil
+	}
+	c, _ := counts(cfg.Attribute, req)
+	for i, h := range req.Hosts {
 		if values := h.Attributes[cfg.Attribute]; len(values) > 0 {
 			resp.Scores[i].Score = -float64(c[values[0]])
 		}

@@ -288,11 +288,14 @@ func (x *Constraint) GetLimit() int32 {
 }
 
 type TaskGroup struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Role          string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
-	Environment   string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
-	Job           string                 `protobuf:"bytes,3,opt,name=job,proto3" json:"job,omitempty"`
-	Constraints   []*Constraint          `protobuf:"bytes,4,rep,name=constraints,proto3" json:"constraints,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Role        string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	Environment string                 `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	Job         string                 `protobuf:"bytes,3,opt,name=job,proto3" json:"job,omitempty"`
+	Constraints []*Constraint          `protobuf:"bytes,4,rep,name=constraints,proto3" json:"constraints,omitempty"`
+	// The arguments of the job's placement blocks, keyed by the name of the
+	// plugin that owns each block: JSON objects.
+	Placements    map[string][]byte `protobuf:"bytes,5,rep,name=placements,proto3" json:"placements,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -351,6 +354,13 @@ func (x *TaskGroup) GetJob() string {
 func (x *TaskGroup) GetConstraints() []*Constraint {
 	if x != nil {
 		return x.Constraints
+	}
+	return nil
+}
+
+func (x *TaskGroup) GetPlacements() map[string][]byte {
+	if x != nil {
+		return x.Placements
 	}
 	return nil
 }
@@ -716,12 +726,18 @@ const file_aurora_plugin_constraint_v1_constraint_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06values\x18\x02 \x03(\tR\x06values\x12\x18\n" +
 	"\anegated\x18\x03 \x01(\bR\anegated\x12\x14\n" +
-	"\x05limit\x18\x04 \x01(\x05R\x05limit\"\x9e\x01\n" +
+	"\x05limit\x18\x04 \x01(\x05R\x05limit\"\xb5\x02\n" +
 	"\tTaskGroup\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12 \n" +
 	"\venvironment\x18\x02 \x01(\tR\venvironment\x12\x10\n" +
 	"\x03job\x18\x03 \x01(\tR\x03job\x12I\n" +
-	"\vconstraints\x18\x04 \x03(\v2'.aurora.plugin.constraint.v1.ConstraintR\vconstraints\"\x96\x01\n" +
+	"\vconstraints\x18\x04 \x03(\v2'.aurora.plugin.constraint.v1.ConstraintR\vconstraints\x12V\n" +
+	"\n" +
+	"placements\x18\x05 \x03(\v26.aurora.plugin.constraint.v1.TaskGroup.PlacementsEntryR\n" +
+	"placements\x1a=\n" +
+	"\x0fPlacementsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value:\x028\x01\"\x96\x01\n" +
 	"\vValueCounts\x12L\n" +
 	"\x06counts\x18\x01 \x03(\v24.aurora.plugin.constraint.v1.ValueCounts.CountsEntryR\x06counts\x1a9\n" +
 	"\vCountsEntry\x12\x10\n" +
@@ -775,7 +791,7 @@ func file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP() []byte {
 }
 
 var file_aurora_plugin_constraint_v1_constraint_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_aurora_plugin_constraint_v1_constraint_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_aurora_plugin_constraint_v1_constraint_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_aurora_plugin_constraint_v1_constraint_proto_goTypes = []any{
 	(VetoType)(0),                   // 0: aurora.plugin.constraint.v1.VetoType
 	(*AttributeValues)(nil),         // 1: aurora.plugin.constraint.v1.AttributeValues
@@ -788,41 +804,43 @@ var file_aurora_plugin_constraint_v1_constraint_proto_goTypes = []any{
 	(*FilterResponse)(nil),          // 8: aurora.plugin.constraint.v1.FilterResponse
 	(*ScoreResponse)(nil),           // 9: aurora.plugin.constraint.v1.ScoreResponse
 	nil,                             // 10: aurora.plugin.constraint.v1.Host.AttributesEntry
-	nil,                             // 11: aurora.plugin.constraint.v1.ValueCounts.CountsEntry
-	nil,                             // 12: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
-	(*v1.InfoRequest)(nil),          // 13: aurora.plugin.base.v1.InfoRequest
-	(*v1.ConfigSchemaRequest)(nil),  // 14: aurora.plugin.base.v1.ConfigSchemaRequest
-	(*v1.ConfigureRequest)(nil),     // 15: aurora.plugin.base.v1.ConfigureRequest
-	(*v1.InfoResponse)(nil),         // 16: aurora.plugin.base.v1.InfoResponse
-	(*v1.ConfigSchemaResponse)(nil), // 17: aurora.plugin.base.v1.ConfigSchemaResponse
-	(*v1.ConfigureResponse)(nil),    // 18: aurora.plugin.base.v1.ConfigureResponse
+	nil,                             // 11: aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
+	nil,                             // 12: aurora.plugin.constraint.v1.ValueCounts.CountsEntry
+	nil,                             // 13: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
+	(*v1.InfoRequest)(nil),          // 14: aurora.plugin.base.v1.InfoRequest
+	(*v1.ConfigSchemaRequest)(nil),  // 15: aurora.plugin.base.v1.ConfigSchemaRequest
+	(*v1.ConfigureRequest)(nil),     // 16: aurora.plugin.base.v1.ConfigureRequest
+	(*v1.InfoResponse)(nil),         // 17: aurora.plugin.base.v1.InfoResponse
+	(*v1.ConfigSchemaResponse)(nil), // 18: aurora.plugin.base.v1.ConfigSchemaResponse
+	(*v1.ConfigureResponse)(nil),    // 19: aurora.plugin.base.v1.ConfigureResponse
 }
 var file_aurora_plugin_constraint_v1_constraint_proto_depIdxs = []int32{
 	10, // 0: aurora.plugin.constraint.v1.Host.attributes:type_name -> aurora.plugin.constraint.v1.Host.AttributesEntry
 	3,  // 1: aurora.plugin.constraint.v1.TaskGroup.constraints:type_name -> aurora.plugin.constraint.v1.Constraint
-	11, // 2: aurora.plugin.constraint.v1.ValueCounts.counts:type_name -> aurora.plugin.constraint.v1.ValueCounts.CountsEntry
-	4,  // 3: aurora.plugin.constraint.v1.FilterRequest.group:type_name -> aurora.plugin.constraint.v1.TaskGroup
-	12, // 4: aurora.plugin.constraint.v1.FilterRequest.active_tasks:type_name -> aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
-	2,  // 5: aurora.plugin.constraint.v1.FilterRequest.hosts:type_name -> aurora.plugin.constraint.v1.Host
-	0,  // 6: aurora.plugin.constraint.v1.Veto.type:type_name -> aurora.plugin.constraint.v1.VetoType
-	7,  // 7: aurora.plugin.constraint.v1.FilterResponse.vetoes:type_name -> aurora.plugin.constraint.v1.Veto
-	1,  // 8: aurora.plugin.constraint.v1.Host.AttributesEntry.value:type_name -> aurora.plugin.constraint.v1.AttributeValues
-	5,  // 9: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry.value:type_name -> aurora.plugin.constraint.v1.ValueCounts
-	13, // 10: aurora.plugin.constraint.v1.ConstraintPlugin.Info:input_type -> aurora.plugin.base.v1.InfoRequest
-	14, // 11: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:input_type -> aurora.plugin.base.v1.ConfigSchemaRequest
-	15, // 12: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:input_type -> aurora.plugin.base.v1.ConfigureRequest
-	6,  // 13: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:input_type -> aurora.plugin.constraint.v1.FilterRequest
-	6,  // 14: aurora.plugin.constraint.v1.ConstraintPlugin.Score:input_type -> aurora.plugin.constraint.v1.FilterRequest
-	16, // 15: aurora.plugin.constraint.v1.ConstraintPlugin.Info:output_type -> aurora.plugin.base.v1.InfoResponse
-	17, // 16: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:output_type -> aurora.plugin.base.v1.ConfigSchemaResponse
-	18, // 17: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:output_type -> aurora.plugin.base.v1.ConfigureResponse
-	8,  // 18: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:output_type -> aurora.plugin.constraint.v1.FilterResponse
-	9,  // 19: aurora.plugin.constraint.v1.ConstraintPlugin.Score:output_type -> aurora.plugin.constraint.v1.ScoreResponse
-	15, // [15:20] is the sub-list for method output_type
-	10, // [10:15] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	11, // 2: aurora.plugin.constraint.v1.TaskGroup.placements:type_name -> aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
+	12, // 3: aurora.plugin.constraint.v1.ValueCounts.counts:type_name -> aurora.plugin.constraint.v1.ValueCounts.CountsEntry
+	4,  // 4: aurora.plugin.constraint.v1.FilterRequest.group:type_name -> aurora.plugin.constraint.v1.TaskGroup
+	13, // 5: aurora.plugin.constraint.v1.FilterRequest.active_tasks:type_name -> aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
+	2,  // 6: aurora.plugin.constraint.v1.FilterRequest.hosts:type_name -> aurora.plugin.constraint.v1.Host
+	0,  // 7: aurora.plugin.constraint.v1.Veto.type:type_name -> aurora.plugin.constraint.v1.VetoType
+	7,  // 8: aurora.plugin.constraint.v1.FilterResponse.vetoes:type_name -> aurora.plugin.constraint.v1.Veto
+	1,  // 9: aurora.plugin.constraint.v1.Host.AttributesEntry.value:type_name -> aurora.plugin.constraint.v1.AttributeValues
+	5,  // 10: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry.value:type_name -> aurora.plugin.constraint.v1.ValueCounts
+	14, // 11: aurora.plugin.constraint.v1.ConstraintPlugin.Info:input_type -> aurora.plugin.base.v1.InfoRequest
+	15, // 12: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:input_type -> aurora.plugin.base.v1.ConfigSchemaRequest
+	16, // 13: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:input_type -> aurora.plugin.base.v1.ConfigureRequest
+	6,  // 14: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:input_type -> aurora.plugin.constraint.v1.FilterRequest
+	6,  // 15: aurora.plugin.constraint.v1.ConstraintPlugin.Score:input_type -> aurora.plugin.constraint.v1.FilterRequest
+	17, // 16: aurora.plugin.constraint.v1.ConstraintPlugin.Info:output_type -> aurora.plugin.base.v1.InfoResponse
+	18, // 17: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:output_type -> aurora.plugin.base.v1.ConfigSchemaResponse
+	19, // 18: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:output_type -> aurora.plugin.base.v1.ConfigureResponse
+	8,  // 19: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:output_type -> aurora.plugin.constraint.v1.FilterResponse
+	9,  // 20: aurora.plugin.constraint.v1.ConstraintPlugin.Score:output_type -> aurora.plugin.constraint.v1.ScoreResponse
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_aurora_plugin_constraint_v1_constraint_proto_init() }
@@ -836,7 +854,7 @@ func file_aurora_plugin_constraint_v1_constraint_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aurora_plugin_constraint_v1_constraint_proto_rawDesc), len(file_aurora_plugin_constraint_v1_constraint_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
