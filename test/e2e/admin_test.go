@@ -12,7 +12,7 @@ import (
 // Aurora's recovery workflow through the admin verbs: back up, change the
 // state, stage the backup, edit it, commit it.
 func TestAdminBackupAndRecovery(t *testing.T) {
-	dev := startDev(t, t.TempDir(), freeAddr(t))
+	dev := startDev(t, t.TempDir())
 	pending := func(name string) string {
 		// More cpus than the agent has: the job stays PENDING.
 		path := writeJob(t, name, true, 2, "true")

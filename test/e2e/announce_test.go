@@ -67,7 +67,7 @@ func executorOf(sandbox string) int {
 func TestAnnouncedServiceInZooKeeper(t *testing.T) {
 	zks := zktest.Start(t)
 	settings := fmt.Sprintf("executor {\n  announcer_zk = [%q]\n  announcer_session_timeout = \"2s\"\n}\n", zks.Addr())
-	dev := startDevSettings(t, t.TempDir(), freeAddr(t), settings)
+	dev := startDevSettings(t, t.TempDir(), settings)
 	conn, _, err := zk.Connect(zks.Servers(), 10*time.Second, zk.WithLogInfo(false))
 	if err != nil {
 		t.Fatal(err)

@@ -183,7 +183,7 @@ func hasEvent(task fullTask, status, message string) bool {
 // they stay PENDING.
 func TestCLI(t *testing.T) {
 	dataDir := t.TempDir()
-	dev := startDev(t, dataDir, freeAddr(t))
+	dev := startDev(t, dataDir)
 	const (
 		web  = "local/www-data/prod/web"
 		pend = "local/www-data/prod/pend"

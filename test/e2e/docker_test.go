@@ -20,7 +20,7 @@ import (
 func TestDockerExampleJob(t *testing.T) {
 	eng := dockertest.Start(t)
 	t.Setenv("DOCKER_HOST", eng.Host) // aurora dev -> agent -> executor -> docker plugin
-	dev := startDev(t, t.TempDir(), freeAddr(t))
+	dev := startDev(t, t.TempDir())
 	data := t.TempDir()
 	const key = "local/www-data/devel/docker_hello"
 	dev.mustRun(t, "job", "run", "-wait-timeout", "60s", "-var", "image="+dockertest.Image, "-var", "data_dir="+data, "../../examples/docker.hcl")

@@ -37,8 +37,7 @@ func latest(st jobStatus, instance int) task {
 // The walking skeleton's path: run, status, stdout, restart, kill.
 func TestHelloRunStatusRestartKill(t *testing.T) {
 	dataDir := t.TempDir()
-	addr := freeAddr(t)
-	dev := startDev(t, dataDir, addr)
+	dev := startDev(t, dataDir)
 	const key = "local/www-data/prod/hello"
 
 	start := time.Now()
@@ -59,7 +58,7 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 	if n := len(processesUnder(dataDir, "hello world")); n != 0 {
 		t.Fatalf("%d task processes survived SIGTERM of aurora dev", n)
 	}
-	dev = startDev(t, dataDir, addr)
+	dev = startDev(t, dataDir)
 	waitFor(t, 30*time.Second, "instance 0 running again after restart", func() bool {
 		return latest(dev.status(t, key), 0).Status == "RUNNING"
 	})
@@ -97,7 +96,7 @@ func TestHelloRunStatusRestartKill(t *testing.T) {
 
 func TestSchedulerBehaviour(t *testing.T) {
 	dataDir := t.TempDir()
-	dev := startDev(t, dataDir, freeAddr(t))
+	dev := startDev(t, dataDir)
 
 	t.Run("malformed spec names file:line:col and creates nothing", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "bad.hcl")

@@ -96,7 +96,7 @@ func eventMessage(x task, status string) (string, bool) {
 
 func TestHealthChecksAndGracefulShutdown(t *testing.T) {
 	dataDir := t.TempDir()
-	dev := startDev(t, dataDir, freeAddr(t))
+	dev := startDev(t, dataDir)
 
 	t.Run("a healthy service is RUNNING once healthy and a kill goes through the lifecycle endpoints", func(t *testing.T) {
 		const key = "local/www-data/prod/healthy"

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,15 +70,18 @@ func freeAddr(t testing.TB) string {
 }
 
 // startDev starts `aurora dev` on dataDir and waits for its API.
-func startDev(t *testing.T, dataDir, addr string, extra ...string) *devServer {
+func startDev(t *testing.T, dataDir string, extra ...string) *devServer {
 	t.Helper()
-	return startDevSettings(t, dataDir, addr, "", extra...)
+	return startDevSettings(t, dataDir, "", extra...)
 }
 
 // startDevSettings is startDev with more blocks in the -config file.
-func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...string) *devServer {
+//
+// The API listens on a port the kernel picks, read back from what
+// `aurora dev` prints, so no other test can take it in between.
+func startDevSettings(t *testing.T, dataDir, settingsHCL string, extra ...string) *devServer {
 	t.Helper()
-	d := &devServer{t: t, dataDir: dataDir, addr: addr, log: &syncBuffer{}}
+	d := &devServer{t: t, dataDir: dataDir, log: &syncBuffer{}}
 	// Flapping penalties short enough for tests; everything else as shipped.
 	settings := filepath.Join(dataDir, "dev-settings.hcl")
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
@@ -86,13 +90,20 @@ func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...
 	if err := os.WriteFile(settings, []byte("scheduler {\n  initial_flapping_task_delay = \"1s\"\n  max_flapping_task_delay = \"4s\"\n}\n"+settingsHCL), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{"dev", "-data-dir", dataDir, "-http-addr", addr, "-config", settings}, extra...)
+	args := append([]string{"dev", "-data-dir", dataDir, "-http-addr", "127.0.0.1:0", "-config", settings}, extra...)
 	d.cmd = exec.Command(aurora, args...)
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.stop() })
+	waitFor(t, 30*time.Second, "aurora dev to print its API address", func() bool {
+		m := devAPI.FindStringSubmatch(d.log.String())
+		if m != nil {
+			d.addr = m[1]
+		}
+		return m != nil
+	})
 	waitFor(t, 30*time.Second, "aurora dev to serve /health", func() bool {
 		out, _, code := d.run("job", "list")
 		_ = out
@@ -100,6 +111,9 @@ func startDevSettings(t *testing.T, dataDir, addr, settingsHCL string, extra ...
 	})
 	return d
 }
+
+// devAPI finds the API address in `aurora dev`'s first line of output.
+var devAPI = regexp.MustCompile(`aurora dev: API http://([0-9.]+:[0-9]+)`)
 
 // syncBuffer is a bytes.Buffer that the process's output copier and the
 // test may use at once.

@@ -53,7 +53,7 @@ var observerURL = regexp.MustCompile(`observer=(http://[^\s]+)`)
 func TestObserverPagesInChromium(t *testing.T) {
 	browser := chromium(t)
 	dataDir := t.TempDir()
-	dev := startDev(t, dataDir, freeAddr(t))
+	dev := startDev(t, dataDir)
 	m := observerURL.FindStringSubmatch(dev.log.String())
 	if m == nil {
 		t.Fatalf("aurora dev did not print its observer's address:\n%s", tail(dev.log.String(), 3000))

@@ -12,7 +12,7 @@ import (
 // On `aurora dev -agents 5`, host limit:1 puts 5 instances on 5 distinct
 // agents; a sixth instance stays PENDING and `aurora job status` says why.
 func TestHostLimitSpreadsOverFiveAgents(t *testing.T) {
-	dev := startDev(t, t.TempDir(), freeAddr(t), "-agents", "5")
+	dev := startDev(t, t.TempDir(), "-agents", "5")
 	job := writeJob(t, "spread", true, 6, "while true; do sleep 5; done # spread-marker")
 	b, _ := os.ReadFile(job)
 	withLimit := strings.Replace(string(b), "  instances   = 6\n", "  instances   = 6\n  constraints = { host = \"limit:1\" }\n", 1)

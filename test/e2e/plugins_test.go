@@ -131,7 +131,7 @@ func TestPluginCatalogZoneSpread(t *testing.T) {
 		t.Fatal(err)
 	}
 	dataDir := t.TempDir()
-	dev := startDev(t, dataDir, freeAddr(t), "-agents", "4")
+	dev := startDev(t, dataDir, "-agents", "4")
 	zones := []string{"zone-a", "zone-b"}
 	const block = "placement \"zonespread\" {\n    max_skew = 1\n  }"
 
