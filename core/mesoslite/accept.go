@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/gogo/protobuf/proto"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
 )
@@ -130,7 +129,7 @@ type launchBatch struct {
 // valid, records it as STAGING and sends it to the agent.
 func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos.TaskInfo) {
 	fw, a := l.fw, l.agent
-	t := *proto.Clone(&ti).(*mesos.TaskInfo)
+	t := clone(&ti)
 	t.Resources = unallocated(t.Resources)
 	if t.Executor != nil {
 		if t.Executor.FrameworkID == nil {
@@ -152,7 +151,7 @@ func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos
 	need := sumResources(t.Resources)
 	if newExecutor {
 		need.Add(t.Executor.Resources...)
-		e := *proto.Clone(t.Executor).(*mesos.ExecutorInfo)
+		e := clone(t.Executor)
 		l.executors[e.ExecutorID.Value] = &e
 		if a.executors[fw.id] == nil {
 			a.executors[fw.id] = map[string]*mesos.ExecutorInfo{}

@@ -139,7 +139,7 @@ func (a *Agent) forwardUpdate(u *pendingUpdate) {
 	} else {
 		latest, ok = a.tsum.latestState(u.frameworkID, tid)
 	}
-	msg := statusUpdateMsg{frameworkID: u.frameworkID, status: *proto.Clone(&u.status).(*mesos.TaskStatus)}
+	msg := statusUpdateMsg{frameworkID: u.frameworkID, status: clone(&u.status)}
 	if ok {
 		msg.latestState = latest.Enum()
 	}
@@ -487,8 +487,8 @@ func (a *Agent) shutdown(ctx context.Context) error {
 // protobufs are copied so that the two actors never share them.
 
 func (a *Agent) runTask(fw mesos.FrameworkInfo, t mesos.TaskInfo) {
-	fw2 := *proto.Clone(&fw).(*mesos.FrameworkInfo)
-	t2 := *proto.Clone(&t).(*mesos.TaskInfo)
+	fw2 := clone(&fw)
+	t2 := clone(&t)
 	a.mb.post(func() { a.handleRunTask(fw2, t2) })
 }
 
@@ -518,6 +518,6 @@ func (a *Agent) frameworkMessage(frameworkID, executorID string, data []byte) {
 }
 
 func (a *Agent) updateFramework(fw mesos.FrameworkInfo) {
-	fw2 := *proto.Clone(&fw).(*mesos.FrameworkInfo)
+	fw2 := clone(&fw)
 	a.mb.post(func() { a.handleUpdateFramework(fw2) })
 }

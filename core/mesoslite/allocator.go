@@ -123,7 +123,15 @@ func (m *Master) runAllocationTimer(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C():
-			m.mb.post(m.allocate)
+			// One timed allocation at a time: when an allocation takes
+			// longer than the interval (thousands of agents), queued ones
+			// would pile up in the mailbox ahead of every call.
+			if m.timedAllocQueued.CompareAndSwap(false, true) {
+				m.mb.post(func() {
+					m.timedAllocQueued.Store(false)
+					m.allocate()
+				})
+			}
 			t.Reset(m.cfg.AllocationInterval)
 		}
 	}
@@ -148,7 +156,12 @@ func (m *Master) allocate() {
 	if len(fws) == 0 {
 		return
 	}
-	sorter := m.newDRF()
+	// Dominant shares only order several frameworks; computing them walks
+	// every task of the cluster.
+	var sorter *drf
+	if len(fws) > 1 {
+		sorter = m.newDRF()
+	}
 	now := m.clock.Now()
 	made := map[*framework][]mesos.Offer{}
 	for _, aid := range m.agentOrder {
@@ -156,18 +169,25 @@ func (m *Master) allocate() {
 		if !a.active {
 			continue
 		}
+		if !m.mayHaveAllocatable(a) {
+			continue
+		}
 		avail := m.available(a)
 		if !allocatable(avail) {
 			continue
 		}
-		sort.SliceStable(fws, func(i, j int) bool { return sorter.share(fws[i].id) < sorter.share(fws[j].id) })
+		if sorter != nil {
+			sort.SliceStable(fws, func(i, j int) bool { return sorter.share(fws[i].id) < sorter.share(fws[j].id) })
+		}
 		for _, fw := range fws {
 			if fw.filtered(aid, avail, now) {
 				continue
 			}
 			o := m.newOffer(fw, a, avail, fw.offerRole())
 			made[fw] = append(made[fw], o.msg)
-			sorter.add(fw.id, avail)
+			if sorter != nil {
+				sorter.add(fw.id, avail)
+			}
 			break
 		}
 	}
@@ -177,6 +197,35 @@ func (m *Master) allocate() {
 			fw.send(&scheduler.Event{Type: scheduler.Event_OFFERS, Offers: &scheduler.Event_Offers{Offers: offers}})
 		}
 	}
+}
+
+// mayHaveAllocatable is a cheap first test of allocatable(available(a)):
+// cpus and mem summed as plain numbers. Most agents of a busy cluster have
+// everything offered or used, and the full resource arithmetic for each
+// of thousands of agents at every allocation would occupy the master.
+func (m *Master) mayHaveAllocatable(a *agentEntry) bool {
+	cpus, mem := scalarOf(a.total, "cpus"), scalarOf(a.total, "mem")
+	sub := func(rs []mesos.Resource) {
+		cpus -= scalarOf(rs, "cpus")
+		mem -= scalarOf(rs, "mem")
+	}
+	for _, tasks := range a.tasks {
+		for _, t := range tasks {
+			if !isTerminal(t.state) {
+				sub(t.resources)
+			}
+		}
+	}
+	for _, execs := range a.executors {
+		for _, e := range execs {
+			sub(e.Resources)
+		}
+	}
+	for _, o := range a.offers {
+		sub(o.resources)
+	}
+	const slack = 1e-6 // float sums of what Resources adds exactly
+	return cpus >= minAllocatableCPUs-slack || mem >= minAllocatableMem-slack
 }
 
 // usage is a framework's allocation of the two DRF resources.

@@ -21,14 +21,17 @@ import (
 // accessors, it has the fault-injection and operator methods of
 // cluster_faults.go, cluster_masters.go and cluster_maintenance.go.
 type Cluster struct {
-	cfg       Config
-	log       hclog.Logger
-	forker    *forker
-	faults    *faults
-	instances []*masterInstance
-	agents    []*agentSlot
-	leader    atomic.Pointer[leadership]
-	zk        *zkContender
+	cfg    Config
+	log    hclog.Logger
+	forker *forker
+	faults *faults
+	// freshConns are server connections with no request yet, closed at
+	// shutdown.
+	freshConns *connSet
+	instances  []*masterInstance
+	agents     []*agentSlot
+	leader     atomic.Pointer[leadership]
+	zk         *zkContender
 
 	// opMu serializes Start, Shutdown, Detach and every operation that
 	// replaces an actor (failover, agent restart, maintenance).
@@ -52,7 +55,7 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{cfg: cfg, log: cfg.Logger, forker: newForker(), faults: &faults{}}
+	c := &Cluster{cfg: cfg, log: cfg.Logger, forker: newForker(), faults: &faults{}, freshConns: &connSet{}}
 	for i := 0; i < cfg.Masters; i++ {
 		inst := &masterInstance{index: i, id: uuidString(newUUID())}
 		c.instances = append(c.instances, inst)
@@ -226,9 +229,41 @@ func (c *Cluster) goRun(f func()) {
 	}()
 }
 
+// connSet tracks the connections of the cluster's servers that have not
+// sent a request yet (http.StateNew).
+type connSet struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (s *connSet) track(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st == http.StateNew {
+		if s.conns == nil {
+			s.conns = map[net.Conn]struct{}{}
+		}
+		s.conns[c] = struct{}{}
+	} else {
+		delete(s.conns, c)
+	}
+}
+
+func (s *connSet) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.conns = nil
+}
+
 // serve runs an HTTP server on ln. No WriteTimeout: responses are streams.
 func (c *Cluster) serve(ln net.Listener, h http.Handler) {
+	fresh := c.freshConns
 	srv := &http.Server{
+		Addr:              ln.Addr().String(), // for errors; Serve uses ln
+		ConnState:         fresh.track,
 		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       5 * time.Minute,
@@ -390,10 +425,13 @@ func (c *Cluster) closeServers(abrupt bool) error {
 			srv.Close()
 			continue
 		}
+		// A connection a client opened but sent no request on is not idle
+		// to Shutdown until it is 5s old: close those first.
+		c.freshConns.closeAll()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if serr := srv.Shutdown(sctx); serr != nil {
 			srv.Close()
-			err = errors.Join(err, fmt.Errorf("mesoslite: closing HTTP server: %w", serr))
+			err = errors.Join(err, fmt.Errorf("mesoslite: closing HTTP server %s: %w", srv.Addr, serr))
 		}
 		cancel()
 	}

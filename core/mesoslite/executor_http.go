@@ -190,7 +190,7 @@ func (a *Agent) handleExecutorCall(call *executor.Call) httpStatus {
 	}
 	switch call.Type {
 	case executor.Call_UPDATE:
-		status := *proto.Clone(&call.Update.Status).(*mesos.TaskStatus)
+		status := clone(&call.Update.Status)
 		a.executorUpdate(fw, ex, status)
 		// The update is recorded (and checkpointed): tell the executor to
 		// stop resending it.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sort"
 	"strconv"
+	"sync/atomic"
 
 	hclog "github.com/hashicorp/go-hclog"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
@@ -38,7 +39,10 @@ type Master struct {
 	nextOffer      int
 	nextAgent      int
 	allocQueued    bool
-	stopping       bool
+	// timedAllocQueued is set while an allocation posted by the timer waits
+	// in the mailbox (the timer runs on its own goroutine).
+	timedAllocQueued atomic.Bool
+	stopping         bool
 
 	// What a Mesos master keeps in its registry and recovers after a
 	// failover (see registry), and what it only keeps in memory.

@@ -3,7 +3,6 @@ package mesoslite
 import (
 	"bytes"
 
-	"github.com/gogo/protobuf/proto"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 	"github.com/mesos/mesos-go/api/v1/lib/scheduler"
 )
@@ -105,7 +104,7 @@ func (m *Master) handleStatusUpdate(agentID string, u statusUpdateMsg) {
 		if take(&m.faults.duplicateUpdates) {
 			m.log.Warn("fault injection: duplicating a status update", "framework_id", u.frameworkID, "task_id", taskID,
 				"state", u.status.GetState().String())
-			fw.send(updateEvent(*proto.Clone(&u.status).(*mesos.TaskStatus)))
+			fw.send(updateEvent(clone(&u.status)))
 		}
 	default:
 		m.log.Warn("dropping status update for a disconnected or unknown framework", "framework_id", u.frameworkID,

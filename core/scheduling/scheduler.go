@@ -39,8 +39,12 @@ type Scheduler struct {
 	lastTick time.Time
 
 	updates chan mesos.TaskStatus
-	kick    chan struct{}
-	subbed  chan string // framework ids from SUBSCRIBED
+	// ackq feeds Run's acknowledgement senders; nil while Run is not
+	// running.
+	ackMu  sync.Mutex
+	ackq   chan mesos.TaskStatus
+	kick   chan struct{}
+	subbed chan string // framework ids from SUBSCRIBED
 }
 
 // New returns a scheduler over the given dependencies.
@@ -68,6 +72,10 @@ func New(cfg Config, log Log, store Store, m Mesos, c Constraints, logger hclog.
 func (s *Scheduler) Run(ctx context.Context) error {
 	tick := time.NewTicker(s.cfg.Interval)
 	defer tick.Stop()
+	ackCtx, stopAcks := context.WithCancel(ctx)
+	waitAcks := s.startAckSenders(ackCtx)
+	defer waitAcks()
+	defer stopAcks()
 	for {
 		select {
 		case <-ctx.Done():

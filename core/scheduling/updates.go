@@ -48,16 +48,7 @@ func (s *Scheduler) handleUpdates(ctx context.Context, batch []mesos.TaskStatus)
 		s.logger.Info("task state changed", "task_id", ch.id, "from", ch.from.String(), "to", ch.to.String())
 	}
 	s.sendKills(ctx, append(b.c.kill, b.strays...))
-	// Each update is acknowledged after the commit; updates of different
-	// tasks are independent, and a task's next update waits for this ACK,
-	// so a few can be in flight at once.
-	acks := make([]func(), 0, len(batch))
-	for _, st := range batch {
-		if len(st.UUID) > 0 {
-			acks = append(acks, func() { s.acknowledge(ctx, st) })
-		}
-	}
-	parallel(acks)
+	s.acknowledgeAll(ctx, batch)
 	if partitionChanges(b.changed) {
 		// A policy without delay gives the task up at once.
 		s.expirePartitions(ctx)
