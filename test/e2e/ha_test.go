@@ -73,12 +73,13 @@ type haCluster struct {
 }
 
 func startHA(t testing.TB, n int) *haCluster {
-	return startHAWith(t, n, nil, "")
+	return startHAWith(t, n, nil, "", "")
 }
 
 // startHAWith starts n replicas; link, if set, gives the address replica
 // `from` dials to reach replica `to` (a proxy the test controls).
-func startHAWith(t testing.TB, n int, link func(from, to *replica) string, extraConfig string) *haCluster {
+// raftSettings go into every replica's raft block, extraConfig after it.
+func startHAWith(t testing.TB, n int, link func(from, to *replica) string, raftSettings, extraConfig string) *haCluster {
 	t.Helper()
 	dir := t.TempDir()
 	h := &haCluster{t: t}
@@ -129,12 +130,13 @@ raft {
   node_id = %q
   bind    = %q
   peers   = [%s]
+  %s
 }
 mesos {
   master = %q
 }
 %s
-`, r.dataDir, r.httpAddr, r.id, r.raftAddr, strings.Join(peers, ", "), master, extraConfig)
+`, r.dataDir, r.httpAddr, r.id, r.raftAddr, strings.Join(peers, ", "), raftSettings, master, extraConfig)
 		if err := os.WriteFile(r.config, []byte(cfg), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -186,7 +188,7 @@ func TestHACreatesSurviveLeaderKill(t *testing.T) {
 		t.Skip("starts four processes")
 	}
 	zks := zktest.Start(t)
-	h := startHAWith(t, 3, nil, fmt.Sprintf("zookeeper {\n  servers = [%q]\n  serverset_path = \"/aurora/scheduler\"\n}\n", zks.Addr()))
+	h := startHAWith(t, 3, nil, "", fmt.Sprintf("zookeeper {\n  servers = [%q]\n  serverset_path = \"/aurora/scheduler\"\n}\n", zks.Addr()))
 	first := h.leader(30 * time.Second)
 
 	const jobs, workers = 1000, 16

@@ -37,7 +37,9 @@ func TestHAPartitionedLeaderStepsDown(t *testing.T) {
 		p := newLinkProxy(t, to.raftAddr)
 		links[[2]string{from.id, to.id}] = p
 		return p.addr()
-	}, "")
+		// Elections must not duel while four race-built processes share
+		// two cores with the rest of the suite: give heartbeats room.
+	}, `election_timeout = "1s"`, "")
 	old := h.leader(30 * time.Second)
 	ctx := context.Background()
 	if _, err := old.client().CreateJob(ctx, unplaceableJob(1)); err != nil {
@@ -59,7 +61,7 @@ func TestHAPartitionedLeaderStepsDown(t *testing.T) {
 			majority = append(majority, r)
 		}
 	}
-	waitFor(t, 15*time.Second, "a new leader on the majority side", func() bool {
+	waitFor(t, 45*time.Second, "a new leader on the majority side", func() bool {
 		for _, r := range majority {
 			if info, err := r.client().Scheduler(ctx); err == nil && info.Leading {
 				return true
@@ -67,7 +69,7 @@ func TestHAPartitionedLeaderStepsDown(t *testing.T) {
 		}
 		return false
 	})
-	waitFor(t, 15*time.Second, "the old leader to step down and leave Mesos", func() bool {
+	waitFor(t, 30*time.Second, "the old leader to step down and leave Mesos", func() bool {
 		v := vars(old)
 		return strings.Contains(v, "scheduler_leader 0\n") && strings.Contains(v, "framework_registered 0\n")
 	})

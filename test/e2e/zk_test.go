@@ -26,7 +26,7 @@ func TestHALeaderAnnouncedInZooKeeper(t *testing.T) {
 	}
 	zks := zktest.Start(t)
 	const path = "/aurora/scheduler"
-	h := startHAWith(t, 3, nil, fmt.Sprintf("zookeeper {\n  servers = [%q]\n  serverset_path = %q\n  session_timeout = \"4s\"\n}\n", zks.Addr(), path))
+	h := startHAWith(t, 3, nil, "", fmt.Sprintf("zookeeper {\n  servers = [%q]\n  serverset_path = %q\n  session_timeout = \"4s\"\n}\n", zks.Addr(), path))
 	conn, _, err := zk.Connect(zks.Servers(), 10*time.Second, zk.WithLogInfo(false))
 	if err != nil {
 		t.Fatal(err)
