@@ -46,8 +46,8 @@ type TaskGroup struct {
 // host for one task group.
 //
 // A plugin must treat the request as read-only: on the plugin side the
-// hosts' attribute maps are shared with the SDK's host cache, which keeps
-// them across calls.
+// Hosts slice and the hosts' attribute maps are shared with the SDK's host
+// cache, which keeps them across calls.
 type FilterRequest struct {
 	Group TaskGroup
 	// ActiveTasks maps attribute name -> value -> count of this job's active

@@ -7,8 +7,9 @@ import (
 	constraintv1 "github.com/aurora-go/aurora/sdk/proto/aurora/plugin/constraint/v1"
 )
 
-// filterGroupToProto converts everything of req but its hosts.
-func filterGroupToProto(req *FilterRequest) *constraintv1.FilterRequest {
+// filterGroupToProto converts everything of req but its hosts; compact
+// sends the active tasks as active_counts.
+func filterGroupToProto(req *FilterRequest, compact bool) *constraintv1.FilterRequest {
 	out := &constraintv1.FilterRequest{
 		Group: &constraintv1.TaskGroup{
 			Role:        req.Group.Role,
@@ -31,7 +32,17 @@ func filterGroupToProto(req *FilterRequest) *constraintv1.FilterRequest {
 			Limit:   c.Limit,
 		})
 	}
-	if len(req.ActiveTasks) > 0 {
+	if len(req.ActiveTasks) > 0 && compact {
+		out.ActiveCounts = make([]*constraintv1.ActiveCounts, 0, len(req.ActiveTasks))
+		for attr, counts := range req.ActiveTasks {
+			ac := &constraintv1.ActiveCounts{Attribute: attr, Values: make([]string, 0, len(counts)), Counts: make([]int32, 0, len(counts))}
+			for value, n := range counts {
+				ac.Values = append(ac.Values, value)
+				ac.Counts = append(ac.Counts, n)
+			}
+			out.ActiveCounts = append(out.ActiveCounts, ac)
+		}
+	} else if len(req.ActiveTasks) > 0 {
 		out.ActiveTasks = make(map[string]*constraintv1.ValueCounts, len(req.ActiveTasks))
 		for attr, counts := range req.ActiveTasks {
 			out.ActiveTasks[attr] = &constraintv1.ValueCounts{Counts: counts}
@@ -72,6 +83,17 @@ func filterGroupFromProto(req *constraintv1.FilterRequest) *FilterRequest {
 		for attr, counts := range at {
 			out.ActiveTasks[attr] = counts.GetCounts()
 		}
+	}
+	for _, ac := range req.GetActiveCounts() {
+		if out.ActiveTasks == nil {
+			out.ActiveTasks = make(map[string]map[string]int32, len(req.GetActiveCounts()))
+		}
+		values, counts := ac.GetValues(), ac.GetCounts()
+		m := make(map[string]int32, len(values))
+		for i, v := range values { // decode checked that the lengths match
+			m[v] = counts[i]
+		}
+		out.ActiveTasks[ac.GetAttribute()] = m
 	}
 	return out
 }

@@ -21,7 +21,9 @@
 // interface; the value is a gRPC client that implements the same interface
 // as the plugin. The constraint client keeps a host cache session: hosts
 // the plugin has seen at their generation travel as a reference, not in
-// full (see proto/aurora/plugin/constraint/v1).
+// full, and a candidate list the plugin keeps (the same hosts as the last
+// call, as when many task groups are filtered against the same offers)
+// travels as one id (see proto/aurora/plugin/constraint/v1).
 //
 // Packages: conformance holds the conformance checks of each kind;
 // plugintest is the author's harness (in-process and binary) and runs them

@@ -72,13 +72,14 @@ func (s *constraintServer) Configure(ctx context.Context, req *basev1.ConfigureR
 
 func (s *constraintServer) Filter(ctx context.Context, req *constraintv1.FilterRequest) (_ *constraintv1.FilterResponse, err error) {
 	defer recoverPanic("Filter", &err)
-	sreq, missing, err := s.cache.decode(req)
+	d, err := s.cache.decode(req)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if len(missing) > 0 {
-		return &constraintv1.FilterResponse{MissingRefs: missing}, nil
+	if !d.resolved() {
+		return &constraintv1.FilterResponse{MissingRefs: d.missing, MissingHostList: d.missingList, Features: serverFeatures}, nil
 	}
+	sreq := d.req
 	resp, err := s.impl.Filter(ctx, sreq)
 	if err != nil {
 		return nil, toStatus(err)
@@ -90,7 +91,9 @@ func (s *constraintServer) Filter(ctx context.Context, req *constraintv1.FilterR
 	if err := checkFilterResponse(sreq, resp); err != nil {
 		return nil, toStatus(err)
 	}
-	return filterResponseToProto(resp), nil
+	out := filterResponseToProto(resp)
+	out.Features = serverFeatures
+	return out, nil
 }
 
 func (s *constraintServer) Score(ctx context.Context, req *constraintv1.FilterRequest) (_ *constraintv1.ScoreResponse, err error) {
@@ -98,13 +101,14 @@ func (s *constraintServer) Score(ctx context.Context, req *constraintv1.FilterRe
 	if s.scorer == nil {
 		return nil, toStatus(fmt.Errorf("%w: the plugin does not score hosts (no %q capability)", ErrUnimplemented, CapabilityScore))
 	}
-	sreq, missing, err := s.cache.decode(req)
+	d, err := s.cache.decode(req)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	if len(missing) > 0 {
-		return &constraintv1.ScoreResponse{MissingRefs: missing}, nil
+	if !d.resolved() {
+		return &constraintv1.ScoreResponse{MissingRefs: d.missing, MissingHostList: d.missingList, Features: serverFeatures}, nil
 	}
+	sreq := d.req
 	resp, err := s.scorer.Score(ctx, sreq)
 	if err != nil {
 		return nil, toStatus(err)
@@ -115,7 +119,7 @@ func (s *constraintServer) Score(ctx context.Context, req *constraintv1.FilterRe
 	if err := checkScoreResponse(sreq, resp); err != nil {
 		return nil, toStatus(err)
 	}
-	out := &constraintv1.ScoreResponse{Scores: make([]float64, len(resp.Scores))}
+	out := &constraintv1.ScoreResponse{Scores: make([]float64, len(resp.Scores)), Features: serverFeatures}
 	for i, sc := range resp.Scores {
 		out.Scores[i] = sc.Score
 	}
@@ -143,27 +147,15 @@ func (c *constraintClient) Configure(ctx context.Context, config json.RawMessage
 }
 
 // Filter sends the request through the host cache. If the plugin lacks
-// some hosts (it restarted or dropped the session), they are resent in full
-// once.
+// some hosts or the candidate list (it restarted or dropped the session),
+// they are resent.
 func (c *constraintClient) Filter(ctx context.Context, req *FilterRequest) (*FilterResponse, error) {
 	if req == nil {
 		req = &FilterRequest{}
 	}
-	var resp *constraintv1.FilterResponse
-	for attempt := 0; ; attempt++ {
-		var err error
-		resp, err = c.rpc.Filter(ctx, c.session.encode(req))
-		if err != nil {
-			return nil, fromRPC("Filter", err)
-		}
-		missing := resp.GetMissingRefs()
-		if len(missing) == 0 {
-			break
-		}
-		c.session.forget(missing)
-		if attempt == 1 {
-			return nil, fmt.Errorf("plugin Filter: the plugin still lacks %d hosts after they were resent", len(missing))
-		}
+	resp, err := exchange(ctx, c.session, req, "Filter", c.rpc.Filter)
+	if err != nil {
+		return nil, err
 	}
 	out, err := filterResponseFromProto(req, resp)
 	if err != nil {
@@ -172,27 +164,39 @@ func (c *constraintClient) Filter(ctx context.Context, req *FilterRequest) (*Fil
 	return out, nil
 }
 
+// exchange sends req through the session's host cache until the plugin
+// has everything it needs to answer: a request is resent when the plugin
+// lacks the candidate list, then hosts, or a protocol feature.
+func exchange[R cacheReply](ctx context.Context, s *clientSession, req *FilterRequest, method string,
+	send func(context.Context, *constraintv1.FilterRequest, ...grpc.CallOption) (R, error)) (R, error) {
+	const maxAttempts = 4 // a feature, the list, refs, and the answer
+	for attempt := 1; ; attempt++ {
+		wire, used := s.encode(req)
+		resp, err := send(ctx, wire)
+		if err != nil {
+			var zero R
+			return zero, fromRPC(method, err)
+		}
+		if !s.answered(used, resp) {
+			return resp, nil
+		}
+		if attempt == maxAttempts {
+			var zero R
+			return zero, fmt.Errorf("plugin %s: the plugin still lacks %d hosts (candidate list missing: %t) after %d attempts",
+				method, len(resp.GetMissingRefs()), resp.GetMissingHostList(), attempt)
+		}
+	}
+}
+
 // Score calls the optional Score; it fails with ErrUnimplemented when the
 // plugin does not score.
 func (c *constraintClient) Score(ctx context.Context, req *ScoreRequest) (*ScoreResponse, error) {
 	if req == nil {
 		req = &ScoreRequest{}
 	}
-	var resp *constraintv1.ScoreResponse
-	for attempt := 0; ; attempt++ {
-		var err error
-		resp, err = c.rpc.Score(ctx, c.session.encode(req))
-		if err != nil {
-			return nil, fromRPC("Score", err)
-		}
-		missing := resp.GetMissingRefs()
-		if len(missing) == 0 {
-			break
-		}
-		c.session.forget(missing)
-		if attempt == 1 {
-			return nil, fmt.Errorf("plugin Score: the plugin still lacks %d hosts after they were resent", len(missing))
-		}
+	resp, err := exchange(ctx, c.session, req, "Score", c.rpc.Score)
+	if err != nil {
+		return nil, err
 	}
 	if len(resp.GetScores()) != len(req.Hosts) {
 		return nil, fmt.Errorf("plugin Score: %d scores for %d hosts; want one score per host", len(resp.GetScores()), len(req.Hosts))

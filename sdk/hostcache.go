@@ -14,6 +14,9 @@ import (
 // The host cache keeps Filter requests small: within a cache session the
 // client sends a host's attributes only when the plugin has not seen the
 // host at its generation; otherwise the host travels as (ref, generation).
+// A whole candidate list the plugin keeps travels as its id. Both sides
+// announce and honour protocol features (constraintv1.Feature), so a
+// plugin built with an older SDK keeps getting the forms it understands.
 // See sdk/proto/aurora/plugin/constraint/v1/constraint.proto.
 const (
 	// maxSessionHosts bounds the hosts of one session; a client whose
@@ -24,6 +27,10 @@ const (
 	maxCachedSessions = 16
 )
 
+// The protocol features this SDK's plugin side understands; it announces
+// them in every response (constraintv1.Feature bits).
+const serverFeatures = uint32(constraintv1.Feature_FEATURE_HOST_LISTS | constraintv1.Feature_FEATURE_ACTIVE_COUNTS)
+
 // clientSession is the client side of a host cache session: what the
 // plugin has been sent.
 type clientSession struct {
@@ -31,12 +38,46 @@ type clientSession struct {
 	id   uint64
 	refs map[string]uint32 // host id -> ref
 	sent []uint64          // ref -> generation last sent in full (0: none)
+	// features are the Feature bits of the plugin's last response.
+	features uint32
+	// list is the candidate list last sent as refs.
+	list candidateList
+}
+
+// candidateList is a candidate list the client sent as refs under an id.
+type candidateList struct {
+	id   uint64
+	ids  []string
+	gens []uint64
+	// kept: the plugin answered a request carrying the list and announced
+	// FEATURE_HOST_LISTS, so it keeps the list (unless it restarts).
+	kept bool
+}
+
+// matches reports whether hosts are the list's candidates, in order, at
+// the same generations.
+func (l *candidateList) matches(hosts []Host) bool {
+	if l.id == 0 || len(hosts) != len(l.ids) {
+		return false
+	}
+	for i := range hosts {
+		if hosts[i].ID != l.ids[i] || hostGeneration(&hosts[i]) != l.gens[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// encoded says which protocol features an encoded request relies on, and
+// the candidate list it carries.
+type encoded struct {
+	features uint32
+	list     uint64
 }
 
 func newClientSession() *clientSession {
 	return &clientSession{id: newSessionID(), refs: make(map[string]uint32)}
 }
-
 func newSessionID() uint64 {
 	for {
 		if id := rand.Uint64(); id != 0 {
@@ -81,24 +122,51 @@ func contentGeneration(h *Host) uint64 {
 	return sum
 }
 
-// encode builds the wire request for req: every candidate as (ref,
-// generation), and in full the hosts the plugin has not been sent at that
-// generation.
-func (s *clientSession) encode(req *FilterRequest) *constraintv1.FilterRequest {
-	out := filterGroupToProto(req)
-	n := len(req.Hosts)
-	out.HostRefs = make([]uint32, n)
-	out.HostGenerations = make([]uint64, n)
-
+// encode builds the wire request for req. When the plugin keeps the
+// candidate list of req (the same hosts as the last request, at the same
+// generations), the request names the list and carries no hosts at all.
+// Otherwise every candidate travels as (ref, generation), and in full the
+// hosts the plugin has not been sent at that generation.
+func (s *clientSession) encode(req *FilterRequest) (*constraintv1.FilterRequest, encoded) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var used encoded
+	compact := s.features&uint32(constraintv1.Feature_FEATURE_ACTIVE_COUNTS) != 0
+	out := filterGroupToProto(req, compact)
+	if compact && len(req.ActiveTasks) > 0 {
+		used.features |= uint32(constraintv1.Feature_FEATURE_ACTIVE_COUNTS)
+	}
+	n := len(req.Hosts)
 	if len(s.sent)+n > maxSessionHosts {
 		s.id, s.refs, s.sent = newSessionID(), make(map[string]uint32), nil
+		s.list = candidateList{}
 	}
 	out.Session = s.id
+	if n == 0 {
+		return out, used
+	}
+	same := s.list.matches(req.Hosts)
+	if same && s.list.kept && s.features&uint32(constraintv1.Feature_FEATURE_HOST_LISTS) != 0 {
+		out.HostList = s.list.id
+		used.features |= uint32(constraintv1.Feature_FEATURE_HOST_LISTS)
+		used.list = s.list.id
+		return out, used
+	}
+	if !same {
+		s.list = candidateList{id: s.list.id + 1, ids: make([]string, n), gens: make([]uint64, n)}
+		for i := range req.Hosts {
+			s.list.ids[i] = req.Hosts[i].ID
+			s.list.gens[i] = hostGeneration(&req.Hosts[i])
+		}
+	}
+	// A plugin of an older SDK ignores the list id; one of this SDK keeps
+	// the list and says so in its answer.
+	out.HostList, used.list = s.list.id, s.list.id
+	out.HostRefs = make([]uint32, n)
+	out.HostGenerations = make([]uint64, n)
 	for i := range req.Hosts {
 		h := &req.Hosts[i]
-		gen := hostGeneration(h)
+		gen := s.list.gens[i]
 		ref, ok := s.refs[h.ID]
 		if !ok {
 			ref = uint32(len(s.sent))
@@ -112,13 +180,50 @@ func (s *clientSession) encode(req *FilterRequest) *constraintv1.FilterRequest {
 			s.sent[ref] = gen
 		}
 	}
-	return out
+	return out, used
+}
+
+// cacheReply is what FilterResponse and ScoreResponse share.
+type cacheReply interface {
+	GetMissingRefs() []uint32
+	GetFeatures() uint32
+	GetMissingHostList() bool
+}
+
+// answered records the plugin's answer to a request encoded with used. It
+// reports whether the request must be sent again: the plugin lacked some
+// hosts or the candidate list, or does not understand a feature the
+// request relied on (it was replaced by a plugin of an older SDK).
+func (s *clientSession) answered(used encoded, resp cacheReply) (resend bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.features = resp.GetFeatures()
+	if used.features&^s.features != 0 {
+		s.list.kept = false
+		return true
+	}
+	if resp.GetMissingHostList() {
+		s.list.kept = false
+		return true
+	}
+	if missing := resp.GetMissingRefs(); len(missing) > 0 {
+		s.forgetLocked(missing)
+		return true
+	}
+	if used.list != 0 && used.list == s.list.id && s.features&uint32(constraintv1.Feature_FEATURE_HOST_LISTS) != 0 {
+		s.list.kept = true
+	}
+	return false
 }
 
 // forget marks refs as unknown to the plugin.
 func (s *clientSession) forget(refs []uint32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.forgetLocked(refs)
+}
+
+func (s *clientSession) forgetLocked(refs []uint32) {
 	for _, r := range refs {
 		if int(r) < len(s.sent) {
 			s.sent[r] = 0
@@ -137,6 +242,9 @@ type serverSession struct {
 	id    uint64
 	mu    sync.Mutex
 	hosts []cachedHost // by ref
+	// list is the last candidate list the client named, resolved.
+	list   []Host
+	listID uint64
 }
 
 type cachedHost struct {
@@ -167,16 +275,33 @@ func (c *serverCache) session(id uint64) *serverSession {
 	return s
 }
 
-// decode resolves a wire request into the plugin's request. It returns the
-// refs it lacks (and no request) when some referenced host is unknown at
-// the requested generation.
-func (c *serverCache) decode(req *constraintv1.FilterRequest) (*FilterRequest, []uint32, error) {
+// decoded is a wire request resolved by the cache: the plugin's request,
+// or what the cache lacks to resolve it.
+type decoded struct {
+	req *FilterRequest
+	// missing are refs the cache lacks at the requested generation.
+	missing []uint32
+	// missingList: the request named a candidate list the cache does not
+	// keep.
+	missingList bool
+}
+
+// resolved reports whether d holds a request for the plugin.
+func (d *decoded) resolved() bool { return d.req != nil }
+
+// decode resolves a wire request into the plugin's request.
+func (c *serverCache) decode(req *constraintv1.FilterRequest) (decoded, error) {
 	refs, gens := req.GetHostRefs(), req.GetHostGenerations()
 	if len(refs) != len(gens) {
-		return nil, nil, fmt.Errorf("%w: %d host refs but %d generations", ErrInvalidArgument, len(refs), len(gens))
+		return decoded{}, fmt.Errorf("%w: %d host refs but %d generations", ErrInvalidArgument, len(refs), len(gens))
+	}
+	for _, ac := range req.GetActiveCounts() {
+		if len(ac.GetValues()) != len(ac.GetCounts()) {
+			return decoded{}, fmt.Errorf("%w: active counts of attribute %q have %d values but %d counts",
+				ErrInvalidArgument, ac.GetAttribute(), len(ac.GetValues()), len(ac.GetCounts()))
+		}
 	}
 	out := filterGroupFromProto(req)
-	out.Hosts = make([]Host, len(refs))
 
 	var table *serverSession
 	if id := req.GetSession(); id != 0 {
@@ -186,16 +311,25 @@ func (c *serverCache) decode(req *constraintv1.FilterRequest) (*FilterRequest, [
 	}
 	table.mu.Lock()
 	defer table.mu.Unlock()
+	listID := req.GetHostList()
+	if len(refs) == 0 && len(req.GetHosts()) == 0 && listID != 0 {
+		if table.listID != listID {
+			return decoded{missingList: true}, nil
+		}
+		out.Hosts = table.list
+		return decoded{req: out}, nil
+	}
 	for _, ph := range req.GetHosts() {
 		ref := ph.GetRef()
 		if ref >= maxSessionHosts {
-			return nil, nil, fmt.Errorf("%w: host ref %d out of range", ErrInvalidArgument, ref)
+			return decoded{}, fmt.Errorf("%w: host ref %d out of range", ErrInvalidArgument, ref)
 		}
 		if int(ref) >= len(table.hosts) {
 			table.hosts = slices.Grow(table.hosts, int(ref)+1-len(table.hosts))[:ref+1]
 		}
 		table.hosts[ref] = cachedHost{host: hostFromProto(ph), ok: true}
 	}
+	out.Hosts = make([]Host, len(refs))
 	var missing []uint32
 	for i, ref := range refs {
 		if int(ref) < len(table.hosts) {
@@ -207,7 +341,10 @@ func (c *serverCache) decode(req *constraintv1.FilterRequest) (*FilterRequest, [
 		missing = append(missing, ref)
 	}
 	if len(missing) > 0 {
-		return nil, missing, nil
+		return decoded{missing: missing}, nil
 	}
-	return out, nil, nil
+	if listID != 0 && req.GetSession() != 0 {
+		table.list, table.listID = out.Hosts, listID
+	}
+	return decoded{req: out}, nil
 }

@@ -27,7 +27,7 @@ func TestViolationsNameTheField(t *testing.T) {
 
 func TestPlacementsCrossTheWire(t *testing.T) {
 	req := &FilterRequest{Group: TaskGroup{Job: "j", Placements: map[string]json.RawMessage{"zonespread": json.RawMessage(`{"max_skew":2}`)}}}
-	got := filterGroupFromProto(filterGroupToProto(req))
+	got := filterGroupFromProto(filterGroupToProto(req, false))
 	if string(got.Group.Placements["zonespread"]) != `{"max_skew":2}` {
 		t.Fatalf("placements after a round trip: %+v", got.Group.Placements)
 	}

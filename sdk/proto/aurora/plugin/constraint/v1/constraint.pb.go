@@ -39,6 +39,61 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Protocol features, as bits of FilterResponse.features. A plugin announces
+// the features it understands in every response; a client uses a feature
+// only after a response of the plugin announced it, so that a plugin built
+// with an older SDK keeps receiving requests it understands.
+type Feature int32
+
+const (
+	Feature_FEATURE_UNSPECIFIED Feature = 0
+	// host_list in FilterRequest, missing_host_list in the responses.
+	Feature_FEATURE_HOST_LISTS Feature = 1
+	// active_counts in FilterRequest.
+	Feature_FEATURE_ACTIVE_COUNTS Feature = 2
+)
+
+// Enum value maps for Feature.
+var (
+	Feature_name = map[int32]string{
+		0: "FEATURE_UNSPECIFIED",
+		1: "FEATURE_HOST_LISTS",
+		2: "FEATURE_ACTIVE_COUNTS",
+	}
+	Feature_value = map[string]int32{
+		"FEATURE_UNSPECIFIED":   0,
+		"FEATURE_HOST_LISTS":    1,
+		"FEATURE_ACTIVE_COUNTS": 2,
+	}
+)
+
+func (x Feature) Enum() *Feature {
+	p := new(Feature)
+	*p = x
+	return p
+}
+
+func (x Feature) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Feature) Descriptor() protoreflect.EnumDescriptor {
+	return file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[0].Descriptor()
+}
+
+func (Feature) Type() protoreflect.EnumType {
+	return &file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[0]
+}
+
+func (x Feature) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Feature.Descriptor instead.
+func (Feature) EnumDescriptor() ([]byte, []int) {
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{0}
+}
+
 type VetoType int32
 
 const (
@@ -74,11 +129,11 @@ func (x VetoType) String() string {
 }
 
 func (VetoType) Descriptor() protoreflect.EnumDescriptor {
-	return file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[0].Descriptor()
+	return file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[1].Descriptor()
 }
 
 func (VetoType) Type() protoreflect.EnumType {
-	return &file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[0]
+	return &file_aurora_plugin_constraint_v1_constraint_proto_enumTypes[1]
 }
 
 func (x VetoType) Number() protoreflect.EnumNumber {
@@ -87,7 +142,7 @@ func (x VetoType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use VetoType.Descriptor instead.
 func (VetoType) EnumDescriptor() ([]byte, []int) {
-	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{0}
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{1}
 }
 
 // Values of one host attribute.
@@ -410,6 +465,68 @@ func (x *ValueCounts) GetCounts() map[string]int32 {
 	return nil
 }
 
+// The active tasks of one attribute in compact form: values[i] has
+// counts[i] tasks.
+type ActiveCounts struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Attribute     string                 `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	Values        []string               `protobuf:"bytes,2,rep,name=values,proto3" json:"values,omitempty"`
+	Counts        []int32                `protobuf:"varint,3,rep,packed,name=counts,proto3" json:"counts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActiveCounts) Reset() {
+	*x = ActiveCounts{}
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActiveCounts) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActiveCounts) ProtoMessage() {}
+
+func (x *ActiveCounts) ProtoReflect() protoreflect.Message {
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActiveCounts.ProtoReflect.Descriptor instead.
+func (*ActiveCounts) Descriptor() ([]byte, []int) {
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ActiveCounts) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *ActiveCounts) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *ActiveCounts) GetCounts() []int32 {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
 type FilterRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Group *TaskGroup             `protobuf:"bytes,1,opt,name=group,proto3" json:"group,omitempty"`
@@ -426,14 +543,22 @@ type FilterRequest struct {
 	HostGenerations []uint64 `protobuf:"fixed64,5,rep,packed,name=host_generations,json=hostGenerations,proto3" json:"host_generations,omitempty"`
 	// The cache session; 0 means none: the plugin keeps nothing and every
 	// referenced host must be in hosts.
-	Session       uint64 `protobuf:"fixed64,6,opt,name=session,proto3" json:"session,omitempty"`
+	Session uint64 `protobuf:"fixed64,6,opt,name=session,proto3" json:"session,omitempty"`
+	// active_tasks in compact form, sent instead of it (FEATURE_ACTIVE_COUNTS).
+	ActiveCounts []*ActiveCounts `protobuf:"bytes,7,rep,name=active_counts,json=activeCounts,proto3" json:"active_counts,omitempty"`
+	// A candidate list id (FEATURE_HOST_LISTS), within the session. With
+	// host_refs, the plugin keeps the resolved candidates under this id (one
+	// list per session). Without host_refs, the candidates are the kept
+	// list, so a scheduler filtering many task groups against the same
+	// offers sends the hosts once.
+	HostList      uint64 `protobuf:"fixed64,8,opt,name=host_list,json=hostList,proto3" json:"host_list,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FilterRequest) Reset() {
 	*x = FilterRequest{}
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[5]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -445,7 +570,7 @@ func (x *FilterRequest) String() string {
 func (*FilterRequest) ProtoMessage() {}
 
 func (x *FilterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[5]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -458,7 +583,7 @@ func (x *FilterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterRequest.ProtoReflect.Descriptor instead.
 func (*FilterRequest) Descriptor() ([]byte, []int) {
-	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{5}
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *FilterRequest) GetGroup() *TaskGroup {
@@ -503,6 +628,20 @@ func (x *FilterRequest) GetSession() uint64 {
 	return 0
 }
 
+func (x *FilterRequest) GetActiveCounts() []*ActiveCounts {
+	if x != nil {
+		return x.ActiveCounts
+	}
+	return nil
+}
+
+func (x *FilterRequest) GetHostList() uint64 {
+	if x != nil {
+		return x.HostList
+	}
+	return 0
+}
+
 type Veto struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Type   VetoType               `protobuf:"varint,1,opt,name=type,proto3,enum=aurora.plugin.constraint.v1.VetoType" json:"type,omitempty"`
@@ -515,7 +654,7 @@ type Veto struct {
 
 func (x *Veto) Reset() {
 	*x = Veto{}
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[6]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +666,7 @@ func (x *Veto) String() string {
 func (*Veto) ProtoMessage() {}
 
 func (x *Veto) ProtoReflect() protoreflect.Message {
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[6]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +679,7 @@ func (x *Veto) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Veto.ProtoReflect.Descriptor instead.
 func (*Veto) Descriptor() ([]byte, []int) {
-	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{6}
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Veto) GetType() VetoType {
@@ -577,14 +716,20 @@ type FilterResponse struct {
 	VetoRefs    []uint32               `protobuf:"varint,4,rep,packed,name=veto_refs,json=vetoRefs,proto3" json:"veto_refs,omitempty"`
 	// Set, with nothing else, when the plugin lacks referenced hosts at the
 	// requested generation: their refs. The client resends them in full.
-	MissingRefs   []uint32 `protobuf:"varint,5,rep,packed,name=missing_refs,json=missingRefs,proto3" json:"missing_refs,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MissingRefs []uint32 `protobuf:"varint,5,rep,packed,name=missing_refs,json=missingRefs,proto3" json:"missing_refs,omitempty"`
+	// The Feature bits this plugin understands.
+	Features uint32 `protobuf:"varint,6,opt,name=features,proto3" json:"features,omitempty"`
+	// Set, with nothing else, when the request named a host list the plugin
+	// does not keep (it restarted, or another list replaced it). The client
+	// resends the candidates.
+	MissingHostList bool `protobuf:"varint,7,opt,name=missing_host_list,json=missingHostList,proto3" json:"missing_host_list,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *FilterResponse) Reset() {
 	*x = FilterResponse{}
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[7]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -596,7 +741,7 @@ func (x *FilterResponse) String() string {
 func (*FilterResponse) ProtoMessage() {}
 
 func (x *FilterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[7]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -609,7 +754,7 @@ func (x *FilterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterResponse.ProtoReflect.Descriptor instead.
 func (*FilterResponse) Descriptor() ([]byte, []int) {
-	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{7}
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *FilterResponse) GetVetoes() []*Veto {
@@ -647,19 +792,35 @@ func (x *FilterResponse) GetMissingRefs() []uint32 {
 	return nil
 }
 
+func (x *FilterResponse) GetFeatures() uint32 {
+	if x != nil {
+		return x.Features
+	}
+	return 0
+}
+
+func (x *FilterResponse) GetMissingHostList() bool {
+	if x != nil {
+		return x.MissingHostList
+	}
+	return false
+}
+
 type ScoreResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One score per candidate host, in request order (higher is better).
 	Scores []float64 `protobuf:"fixed64,1,rep,packed,name=scores,proto3" json:"scores,omitempty"`
 	// As in FilterResponse.
-	MissingRefs   []uint32 `protobuf:"varint,2,rep,packed,name=missing_refs,json=missingRefs,proto3" json:"missing_refs,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MissingRefs     []uint32 `protobuf:"varint,2,rep,packed,name=missing_refs,json=missingRefs,proto3" json:"missing_refs,omitempty"`
+	Features        uint32   `protobuf:"varint,3,opt,name=features,proto3" json:"features,omitempty"`
+	MissingHostList bool     `protobuf:"varint,4,opt,name=missing_host_list,json=missingHostList,proto3" json:"missing_host_list,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ScoreResponse) Reset() {
 	*x = ScoreResponse{}
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[8]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -671,7 +832,7 @@ func (x *ScoreResponse) String() string {
 func (*ScoreResponse) ProtoMessage() {}
 
 func (x *ScoreResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[8]
+	mi := &file_aurora_plugin_constraint_v1_constraint_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -684,7 +845,7 @@ func (x *ScoreResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScoreResponse.ProtoReflect.Descriptor instead.
 func (*ScoreResponse) Descriptor() ([]byte, []int) {
-	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{8}
+	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ScoreResponse) GetScores() []float64 {
@@ -699,6 +860,20 @@ func (x *ScoreResponse) GetMissingRefs() []uint32 {
 		return x.MissingRefs
 	}
 	return nil
+}
+
+func (x *ScoreResponse) GetFeatures() uint32 {
+	if x != nil {
+		return x.Features
+	}
+	return 0
+}
+
+func (x *ScoreResponse) GetMissingHostList() bool {
+	if x != nil {
+		return x.MissingHostList
+	}
+	return false
 }
 
 var File_aurora_plugin_constraint_v1_constraint_proto protoreflect.FileDescriptor
@@ -742,31 +917,45 @@ const file_aurora_plugin_constraint_v1_constraint_proto_rawDesc = "" +
 	"\x06counts\x18\x01 \x03(\v24.aurora.plugin.constraint.v1.ValueCounts.CountsEntryR\x06counts\x1a9\n" +
 	"\vCountsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"\xb2\x03\n" +
+	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"\\\n" +
+	"\fActiveCounts\x12\x1c\n" +
+	"\tattribute\x18\x01 \x01(\tR\tattribute\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\x12\x16\n" +
+	"\x06counts\x18\x03 \x03(\x05R\x06counts\"\x9f\x04\n" +
 	"\rFilterRequest\x12<\n" +
 	"\x05group\x18\x01 \x01(\v2&.aurora.plugin.constraint.v1.TaskGroupR\x05group\x12^\n" +
 	"\factive_tasks\x18\x02 \x03(\v2;.aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntryR\vactiveTasks\x127\n" +
 	"\x05hosts\x18\x03 \x03(\v2!.aurora.plugin.constraint.v1.HostR\x05hosts\x12\x1b\n" +
 	"\thost_refs\x18\x04 \x03(\rR\bhostRefs\x12)\n" +
 	"\x10host_generations\x18\x05 \x03(\x06R\x0fhostGenerations\x12\x18\n" +
-	"\asession\x18\x06 \x01(\x06R\asession\x1ah\n" +
+	"\asession\x18\x06 \x01(\x06R\asession\x12N\n" +
+	"\ractive_counts\x18\a \x03(\v2).aurora.plugin.constraint.v1.ActiveCountsR\factiveCounts\x12\x1b\n" +
+	"\thost_list\x18\b \x01(\x06R\bhostList\x1ah\n" +
 	"\x10ActiveTasksEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12>\n" +
 	"\x05value\x18\x02 \x01(\v2(.aurora.plugin.constraint.v1.ValueCountsR\x05value:\x028\x01\"o\n" +
 	"\x04Veto\x129\n" +
 	"\x04type\x18\x01 \x01(\x0e2%.aurora.plugin.constraint.v1.VetoTypeR\x04type\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x14\n" +
-	"\x05score\x18\x03 \x01(\x05R\x05score\"\xcf\x01\n" +
+	"\x05score\x18\x03 \x01(\x05R\x05score\"\x97\x02\n" +
 	"\x0eFilterResponse\x129\n" +
 	"\x06vetoes\x18\x01 \x03(\v2!.aurora.plugin.constraint.v1.VetoR\x06vetoes\x12!\n" +
 	"\fvetoed_hosts\x18\x02 \x03(\rR\vvetoedHosts\x12\x1f\n" +
 	"\vveto_counts\x18\x03 \x03(\rR\n" +
 	"vetoCounts\x12\x1b\n" +
 	"\tveto_refs\x18\x04 \x03(\rR\bvetoRefs\x12!\n" +
-	"\fmissing_refs\x18\x05 \x03(\rR\vmissingRefs\"J\n" +
+	"\fmissing_refs\x18\x05 \x03(\rR\vmissingRefs\x12\x1a\n" +
+	"\bfeatures\x18\x06 \x01(\rR\bfeatures\x12*\n" +
+	"\x11missing_host_list\x18\a \x01(\bR\x0fmissingHostList\"\x92\x01\n" +
 	"\rScoreResponse\x12\x16\n" +
 	"\x06scores\x18\x01 \x03(\x01R\x06scores\x12!\n" +
-	"\fmissing_refs\x18\x02 \x03(\rR\vmissingRefs*R\n" +
+	"\fmissing_refs\x18\x02 \x03(\rR\vmissingRefs\x12\x1a\n" +
+	"\bfeatures\x18\x03 \x01(\rR\bfeatures\x12*\n" +
+	"\x11missing_host_list\x18\x04 \x01(\bR\x0fmissingHostList*U\n" +
+	"\aFeature\x12\x17\n" +
+	"\x13FEATURE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12FEATURE_HOST_LISTS\x10\x01\x12\x19\n" +
+	"\x15FEATURE_ACTIVE_COUNTS\x10\x02*R\n" +
 	"\bVetoType\x12\x19\n" +
 	"\x15VETO_TYPE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10VETO_TYPE_STATIC\x10\x01\x12\x15\n" +
@@ -790,57 +979,60 @@ func file_aurora_plugin_constraint_v1_constraint_proto_rawDescGZIP() []byte {
 	return file_aurora_plugin_constraint_v1_constraint_proto_rawDescData
 }
 
-var file_aurora_plugin_constraint_v1_constraint_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_aurora_plugin_constraint_v1_constraint_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_aurora_plugin_constraint_v1_constraint_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_aurora_plugin_constraint_v1_constraint_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_aurora_plugin_constraint_v1_constraint_proto_goTypes = []any{
-	(VetoType)(0),                   // 0: aurora.plugin.constraint.v1.VetoType
-	(*AttributeValues)(nil),         // 1: aurora.plugin.constraint.v1.AttributeValues
-	(*Host)(nil),                    // 2: aurora.plugin.constraint.v1.Host
-	(*Constraint)(nil),              // 3: aurora.plugin.constraint.v1.Constraint
-	(*TaskGroup)(nil),               // 4: aurora.plugin.constraint.v1.TaskGroup
-	(*ValueCounts)(nil),             // 5: aurora.plugin.constraint.v1.ValueCounts
-	(*FilterRequest)(nil),           // 6: aurora.plugin.constraint.v1.FilterRequest
-	(*Veto)(nil),                    // 7: aurora.plugin.constraint.v1.Veto
-	(*FilterResponse)(nil),          // 8: aurora.plugin.constraint.v1.FilterResponse
-	(*ScoreResponse)(nil),           // 9: aurora.plugin.constraint.v1.ScoreResponse
-	nil,                             // 10: aurora.plugin.constraint.v1.Host.AttributesEntry
-	nil,                             // 11: aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
-	nil,                             // 12: aurora.plugin.constraint.v1.ValueCounts.CountsEntry
-	nil,                             // 13: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
-	(*v1.InfoRequest)(nil),          // 14: aurora.plugin.base.v1.InfoRequest
-	(*v1.ConfigSchemaRequest)(nil),  // 15: aurora.plugin.base.v1.ConfigSchemaRequest
-	(*v1.ConfigureRequest)(nil),     // 16: aurora.plugin.base.v1.ConfigureRequest
-	(*v1.InfoResponse)(nil),         // 17: aurora.plugin.base.v1.InfoResponse
-	(*v1.ConfigSchemaResponse)(nil), // 18: aurora.plugin.base.v1.ConfigSchemaResponse
-	(*v1.ConfigureResponse)(nil),    // 19: aurora.plugin.base.v1.ConfigureResponse
+	(Feature)(0),                    // 0: aurora.plugin.constraint.v1.Feature
+	(VetoType)(0),                   // 1: aurora.plugin.constraint.v1.VetoType
+	(*AttributeValues)(nil),         // 2: aurora.plugin.constraint.v1.AttributeValues
+	(*Host)(nil),                    // 3: aurora.plugin.constraint.v1.Host
+	(*Constraint)(nil),              // 4: aurora.plugin.constraint.v1.Constraint
+	(*TaskGroup)(nil),               // 5: aurora.plugin.constraint.v1.TaskGroup
+	(*ValueCounts)(nil),             // 6: aurora.plugin.constraint.v1.ValueCounts
+	(*ActiveCounts)(nil),            // 7: aurora.plugin.constraint.v1.ActiveCounts
+	(*FilterRequest)(nil),           // 8: aurora.plugin.constraint.v1.FilterRequest
+	(*Veto)(nil),                    // 9: aurora.plugin.constraint.v1.Veto
+	(*FilterResponse)(nil),          // 10: aurora.plugin.constraint.v1.FilterResponse
+	(*ScoreResponse)(nil),           // 11: aurora.plugin.constraint.v1.ScoreResponse
+	nil,                             // 12: aurora.plugin.constraint.v1.Host.AttributesEntry
+	nil,                             // 13: aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
+	nil,                             // 14: aurora.plugin.constraint.v1.ValueCounts.CountsEntry
+	nil,                             // 15: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
+	(*v1.InfoRequest)(nil),          // 16: aurora.plugin.base.v1.InfoRequest
+	(*v1.ConfigSchemaRequest)(nil),  // 17: aurora.plugin.base.v1.ConfigSchemaRequest
+	(*v1.ConfigureRequest)(nil),     // 18: aurora.plugin.base.v1.ConfigureRequest
+	(*v1.InfoResponse)(nil),         // 19: aurora.plugin.base.v1.InfoResponse
+	(*v1.ConfigSchemaResponse)(nil), // 20: aurora.plugin.base.v1.ConfigSchemaResponse
+	(*v1.ConfigureResponse)(nil),    // 21: aurora.plugin.base.v1.ConfigureResponse
 }
 var file_aurora_plugin_constraint_v1_constraint_proto_depIdxs = []int32{
-	10, // 0: aurora.plugin.constraint.v1.Host.attributes:type_name -> aurora.plugin.constraint.v1.Host.AttributesEntry
-	3,  // 1: aurora.plugin.constraint.v1.TaskGroup.constraints:type_name -> aurora.plugin.constraint.v1.Constraint
-	11, // 2: aurora.plugin.constraint.v1.TaskGroup.placements:type_name -> aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
-	12, // 3: aurora.plugin.constraint.v1.ValueCounts.counts:type_name -> aurora.plugin.constraint.v1.ValueCounts.CountsEntry
-	4,  // 4: aurora.plugin.constraint.v1.FilterRequest.group:type_name -> aurora.plugin.constraint.v1.TaskGroup
-	13, // 5: aurora.plugin.constraint.v1.FilterRequest.active_tasks:type_name -> aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
-	2,  // 6: aurora.plugin.constraint.v1.FilterRequest.hosts:type_name -> aurora.plugin.constraint.v1.Host
-	0,  // 7: aurora.plugin.constraint.v1.Veto.type:type_name -> aurora.plugin.constraint.v1.VetoType
-	7,  // 8: aurora.plugin.constraint.v1.FilterResponse.vetoes:type_name -> aurora.plugin.constraint.v1.Veto
-	1,  // 9: aurora.plugin.constraint.v1.Host.AttributesEntry.value:type_name -> aurora.plugin.constraint.v1.AttributeValues
-	5,  // 10: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry.value:type_name -> aurora.plugin.constraint.v1.ValueCounts
-	14, // 11: aurora.plugin.constraint.v1.ConstraintPlugin.Info:input_type -> aurora.plugin.base.v1.InfoRequest
-	15, // 12: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:input_type -> aurora.plugin.base.v1.ConfigSchemaRequest
-	16, // 13: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:input_type -> aurora.plugin.base.v1.ConfigureRequest
-	6,  // 14: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:input_type -> aurora.plugin.constraint.v1.FilterRequest
-	6,  // 15: aurora.plugin.constraint.v1.ConstraintPlugin.Score:input_type -> aurora.plugin.constraint.v1.FilterRequest
-	17, // 16: aurora.plugin.constraint.v1.ConstraintPlugin.Info:output_type -> aurora.plugin.base.v1.InfoResponse
-	18, // 17: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:output_type -> aurora.plugin.base.v1.ConfigSchemaResponse
-	19, // 18: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:output_type -> aurora.plugin.base.v1.ConfigureResponse
-	8,  // 19: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:output_type -> aurora.plugin.constraint.v1.FilterResponse
-	9,  // 20: aurora.plugin.constraint.v1.ConstraintPlugin.Score:output_type -> aurora.plugin.constraint.v1.ScoreResponse
-	16, // [16:21] is the sub-list for method output_type
-	11, // [11:16] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	12, // 0: aurora.plugin.constraint.v1.Host.attributes:type_name -> aurora.plugin.constraint.v1.Host.AttributesEntry
+	4,  // 1: aurora.plugin.constraint.v1.TaskGroup.constraints:type_name -> aurora.plugin.constraint.v1.Constraint
+	13, // 2: aurora.plugin.constraint.v1.TaskGroup.placements:type_name -> aurora.plugin.constraint.v1.TaskGroup.PlacementsEntry
+	14, // 3: aurora.plugin.constraint.v1.ValueCounts.counts:type_name -> aurora.plugin.constraint.v1.ValueCounts.CountsEntry
+	5,  // 4: aurora.plugin.constraint.v1.FilterRequest.group:type_name -> aurora.plugin.constraint.v1.TaskGroup
+	15, // 5: aurora.plugin.constraint.v1.FilterRequest.active_tasks:type_name -> aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry
+	3,  // 6: aurora.plugin.constraint.v1.FilterRequest.hosts:type_name -> aurora.plugin.constraint.v1.Host
+	7,  // 7: aurora.plugin.constraint.v1.FilterRequest.active_counts:type_name -> aurora.plugin.constraint.v1.ActiveCounts
+	1,  // 8: aurora.plugin.constraint.v1.Veto.type:type_name -> aurora.plugin.constraint.v1.VetoType
+	9,  // 9: aurora.plugin.constraint.v1.FilterResponse.vetoes:type_name -> aurora.plugin.constraint.v1.Veto
+	2,  // 10: aurora.plugin.constraint.v1.Host.AttributesEntry.value:type_name -> aurora.plugin.constraint.v1.AttributeValues
+	6,  // 11: aurora.plugin.constraint.v1.FilterRequest.ActiveTasksEntry.value:type_name -> aurora.plugin.constraint.v1.ValueCounts
+	16, // 12: aurora.plugin.constraint.v1.ConstraintPlugin.Info:input_type -> aurora.plugin.base.v1.InfoRequest
+	17, // 13: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:input_type -> aurora.plugin.base.v1.ConfigSchemaRequest
+	18, // 14: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:input_type -> aurora.plugin.base.v1.ConfigureRequest
+	8,  // 15: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:input_type -> aurora.plugin.constraint.v1.FilterRequest
+	8,  // 16: aurora.plugin.constraint.v1.ConstraintPlugin.Score:input_type -> aurora.plugin.constraint.v1.FilterRequest
+	19, // 17: aurora.plugin.constraint.v1.ConstraintPlugin.Info:output_type -> aurora.plugin.base.v1.InfoResponse
+	20, // 18: aurora.plugin.constraint.v1.ConstraintPlugin.ConfigSchema:output_type -> aurora.plugin.base.v1.ConfigSchemaResponse
+	21, // 19: aurora.plugin.constraint.v1.ConstraintPlugin.Configure:output_type -> aurora.plugin.base.v1.ConfigureResponse
+	10, // 20: aurora.plugin.constraint.v1.ConstraintPlugin.Filter:output_type -> aurora.plugin.constraint.v1.FilterResponse
+	11, // 21: aurora.plugin.constraint.v1.ConstraintPlugin.Score:output_type -> aurora.plugin.constraint.v1.ScoreResponse
+	17, // [17:22] is the sub-list for method output_type
+	12, // [12:17] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_aurora_plugin_constraint_v1_constraint_proto_init() }
@@ -853,8 +1045,8 @@ func file_aurora_plugin_constraint_v1_constraint_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aurora_plugin_constraint_v1_constraint_proto_rawDesc), len(file_aurora_plugin_constraint_v1_constraint_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   13,
+			NumEnums:      2,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
