@@ -94,6 +94,8 @@ type roundOffer struct {
 	cpus, mem, disk float64
 	ports           []mesos.Value_Range
 	placed          int
+	// gen is the generation of the agent's attributes (Scheduler.hostGens).
+	gen uint64
 }
 
 func newRound(offers []*heldOffer) []*roundOffer {

@@ -40,6 +40,9 @@ func (s *Scheduler) schedule(ctx context.Context) {
 	}
 	s.mu.Lock()
 	offers := newRound(s.offers.sorted())
+	for _, o := range offers {
+		o.gen = s.hostGens[o.offer.AgentID.Value]
+	}
 	hosts := make(map[string]map[string][]string, len(s.hosts))
 	for k, v := range s.hosts {
 		hosts[k] = v
@@ -215,7 +218,8 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		ActiveTasks: active,
 	}
 	for _, o := range candidates {
-		req.Hosts = append(req.Hosts, sdk.Host{ID: o.offer.AgentID.Value, Hostname: o.offer.Hostname, Attributes: hosts[o.offer.AgentID.Value]})
+		req.Hosts = append(req.Hosts, sdk.Host{ID: o.offer.AgentID.Value, Hostname: o.offer.Hostname,
+			Attributes: hosts[o.offer.AgentID.Value], Generation: o.gen})
 	}
 	// filter asks the constraint plugins about every candidate, with the
 	// job's active tasks as they are now.

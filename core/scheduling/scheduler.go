@@ -2,6 +2,8 @@ package scheduling
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,11 +30,16 @@ type Scheduler struct {
 
 	// mu guards the in-memory view of Mesos: offers, host attributes,
 	// pending reasons and kill retries.
-	mu       sync.Mutex
-	offers   *offerPool
-	hosts    map[string]map[string][]string // agent id → attributes
-	reasons  map[string]string              // pending task id → why it is not placed
-	killSent map[string]time.Time           // KILLING task id → last KILL
+	mu     sync.Mutex
+	offers *offerPool
+	hosts  map[string]map[string][]string // agent id → attributes
+	// hostGens numbers each agent's attributes, and a change gives them a
+	// new number, so the constraint plugins' host cache can tell a host it
+	// has seen from a changed one without comparing attributes per call.
+	hostGens map[string]uint64
+	hostGen  uint64
+	reasons  map[string]string    // pending task id → why it is not placed
+	killSent map[string]time.Time // KILLING task id → last KILL
 
 	recon    reconcileTimes
 	backoff  map[string]*groupBackoff // task group → when it may be tried again
@@ -58,6 +65,7 @@ func New(cfg Config, log Log, store Store, m Mesos, c Constraints, logger hclog.
 		logger:   logger.Named("scheduler"),
 		offers:   newOfferPool(),
 		hosts:    map[string]map[string][]string{},
+		hostGens: map[string]uint64{},
 		reasons:  map[string]string{},
 		killSent: map[string]time.Time{},
 		backoff:  map[string]*groupBackoff{},
@@ -182,7 +190,12 @@ func (s *Scheduler) Offers(offers []mesos.Offer) {
 	s.mu.Lock()
 	for i := range offers {
 		o := &offers[i]
-		s.hosts[o.AgentID.Value] = hostAttributes(o)
+		attrs := hostAttributes(o)
+		if old, ok := s.hosts[o.AgentID.Value]; !ok || !maps.EqualFunc(old, attrs, slices.Equal[[]string]) {
+			s.hostGen++
+			s.hostGens[o.AgentID.Value] = s.hostGen
+		}
+		s.hosts[o.AgentID.Value] = attrs
 		compact = append(compact, s.offers.add(o, time.Now())...)
 	}
 	s.mu.Unlock()

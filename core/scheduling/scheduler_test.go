@@ -217,3 +217,27 @@ func TestKillRetriedForRestartingTasks(t *testing.T) {
 		t.Errorf("kills = %v, want the KILL of a RESTARTING task sent again", kills)
 	}
 }
+
+func TestHostGenerationChangesOnlyWithAttributes(t *testing.T) {
+	h := newHarness(t, nil)
+	gen := func() uint64 {
+		h.s.mu.Lock()
+		defer h.s.mu.Unlock()
+		return h.s.hostGens["agent-1"]
+	}
+	h.s.Offers([]mesos.Offer{offer("o-1", "agent-1", "h1", 1, 1024, 1024, nil, map[string]string{"rack": "r1"})})
+	first := gen()
+	if first == 0 {
+		t.Fatal("an offered agent has no generation")
+	}
+	h.s.Rescind("o-1")
+	h.s.Offers([]mesos.Offer{offer("o-2", "agent-1", "h1", 2, 2048, 1024, nil, map[string]string{"rack": "r1"})})
+	if got := gen(); got != first {
+		t.Fatalf("generation %d after an offer with the same attributes, want %d", got, first)
+	}
+	h.s.Rescind("o-2")
+	h.s.Offers([]mesos.Offer{offer("o-3", "agent-1", "h1", 1, 1024, 1024, nil, map[string]string{"rack": "r2"})})
+	if got := gen(); got == first {
+		t.Fatal("the generation did not change with the attributes")
+	}
+}
