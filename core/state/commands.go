@@ -29,8 +29,12 @@ const (
 )
 
 // commandVersion is written into every encoded command. Bump it when a
-// payload changes shape, and keep Decode reading the old versions.
-const commandVersion = 1
+// payload changes shape, and keep Decode reading the old versions:
+//   - 1: the first format;
+//   - 2: SaveTasks and CreateJob list each distinct job configuration once
+//     and tasks refer to it (tasks_codec.go). A version-1 binary would read
+//     such tasks without their configuration, so it refuses version 2.
+const commandVersion = 2
 
 // Command is one change to the state; it is one raft log entry.
 type Command interface {
@@ -106,7 +110,7 @@ func Encode(c Command) ([]byte, error) {
 	if _, batch := c.(Batch); !batch {
 		// The envelope written by hand: json.Marshal would scan the
 		// payload again to compact it. Same bytes.
-		p, err := json.Marshal(c)
+		p, err := marshalPayload(c)
 		if err != nil {
 			return nil, fmt.Errorf("encode %T: %w", c, err)
 		}
@@ -138,12 +142,22 @@ func toEnvelope(c Command) (*envelope, error) {
 		}
 		return env, nil
 	}
-	p, err := json.Marshal(c)
+	p, err := marshalPayload(c)
 	if err != nil {
 		return nil, fmt.Errorf("encode %T: %w", c, err)
 	}
 	env.Payload = p
 	return env, nil
+}
+
+// marshalPayload encodes a command's payload. A command with its own
+// MarshalJSON (which returns compact JSON) is called directly: through
+// json.Marshal its output would be scanned and copied once more.
+func marshalPayload(c Command) ([]byte, error) {
+	if m, ok := c.(json.Marshaler); ok {
+		return m.MarshalJSON()
+	}
+	return json.Marshal(c)
 }
 
 // Decode reads a command written by Encode of this or an older version.
@@ -194,7 +208,15 @@ func Decode(data []byte) (Command, error) {
 	default:
 		return nil, fmt.Errorf("unknown command type %d", env.Type)
 	}
-	if err := json.Unmarshal(env.Payload, c); err != nil {
+	var err error
+	if u, ok := c.(json.Unmarshaler); ok {
+		// Its UnmarshalJSON checks the payload; json.Unmarshal would
+		// scan it once more first.
+		err = u.UnmarshalJSON(env.Payload)
+	} else {
+		err = json.Unmarshal(env.Payload, c)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("decode command type %d: %w", env.Type, err)
 	}
 	return deref(c), nil

@@ -8,19 +8,41 @@ import (
 	"github.com/aurora-go/aurora/core/taskstate"
 )
 
-func TestSaveTasksEncodesAsPlainTasksAndSharesConfigs(t *testing.T) {
+func TestSaveTasksListsEachConfigOnceAndReadsVersion1(t *testing.T) {
 	a := sampleCreate("a", taskstate.Running, taskstate.Running, taskstate.Pending)
 	b := sampleCreate("b", taskstate.Running)
 	tasks := append(append([]*Task(nil), a.Tasks...), b.Tasks...)
 	tasks = append(tasks, &Task{ID: "no-config", JobKey: "r/e/n", Status: taskstate.Lost})
 	cmd := SaveTasks{Tasks: tasks}
 
-	// The same JSON as the default encoding of the task list.
 	got, err := json.Marshal(cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := json.Marshal(struct {
+	var wire struct {
+		Configs []json.RawMessage `json:"configs"`
+		Tasks   []map[string]any  `json:"tasks"`
+	}
+	if err := json.Unmarshal(got, &wire); err != nil {
+		t.Fatal(err)
+	}
+	if len(wire.Configs) != 2 {
+		t.Fatalf("%d configs listed, want 2 (one per job): %s", len(wire.Configs), got)
+	}
+	var refs []any
+	for _, task := range wire.Tasks {
+		if _, ok := task["config"]; ok {
+			t.Fatalf("task %v carries its config", task["id"])
+		}
+		refs = append(refs, task["config_ref"])
+	}
+	if want := []any{1.0, 1.0, 1.0, 2.0, nil}; !reflect.DeepEqual(refs, want) {
+		t.Fatalf("config refs %v, want %v", refs, want)
+	}
+
+	// Version 1 wrote each task with its whole config, as the default
+	// encoding of the task list does.
+	v1, err := json.Marshal(struct {
 		Tasks []*taskFields `json:"tasks"`
 	}{Tasks: func() []*taskFields {
 		out := make([]*taskFields, len(tasks))
@@ -32,25 +54,25 @@ func TestSaveTasksEncodesAsPlainTasksAndSharesConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gotV, plainV any
-	_ = json.Unmarshal(got, &gotV)
-	_ = json.Unmarshal(plain, &plainV)
-	if !reflect.DeepEqual(gotV, plainV) {
-		t.Fatalf("encoding differs from the plain one:\n got %s\nwant %s", got, plain)
+	for name, data := range map[string][]byte{"version 2": got, "version 1": v1} {
+		var back SaveTasks
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(back, cmd) {
+			t.Fatalf("%s round trip:\n got %#v\nwant %#v", name, back, cmd)
+		}
+		if back.Tasks[0].Config != back.Tasks[2].Config || back.Tasks[0].Config == back.Tasks[3].Config {
+			t.Errorf("%s: tasks of one job should share one decoded config, and other jobs not", name)
+		}
+		if back.Tasks[4].Config != nil {
+			t.Errorf("%s: a task without config decoded with %v", name, back.Tasks[4].Config)
+		}
 	}
 
-	var back SaveTasks
-	if err := json.Unmarshal(plain, &back); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(back, cmd) {
-		t.Fatalf("round trip:\n got %#v\nwant %#v", back, cmd)
-	}
-	if back.Tasks[0].Config != back.Tasks[2].Config || back.Tasks[0].Config == back.Tasks[3].Config {
-		t.Errorf("tasks of one job should share one decoded config, and other jobs not")
-	}
-	if back.Tasks[4].Config != nil {
-		t.Errorf("a task without config decoded with %v", back.Tasks[4].Config)
+	var bad SaveTasks
+	if err := json.Unmarshal([]byte(`{"configs":[],"tasks":[{"id":"x","config_ref":1}]}`), &bad); err == nil {
+		t.Error("a reference to a config that is not listed decoded")
 	}
 }
 
