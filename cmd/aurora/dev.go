@@ -66,8 +66,8 @@ func (c *DevCommand) Run(args []string) int {
 	defer stop()
 	err = server.RunDev(ctx, server.DevConfig{
 		DataDir: *dataDir, HTTPAddr: *addr, Agents: *agents, File: file, Logger: logger("aurora"),
-		Ready: func(apiURL, masterURL string) {
-			c.Meta.UI.Output("aurora dev: API " + apiURL + ", Mesos master " + masterURL + ", data in " + *dataDir)
+		Ready: func(e server.DevEndpoints) {
+			c.Meta.UI.Output("aurora dev: API " + e.API + ", Mesos master " + e.Master + ", observer " + e.Observer + ", data in " + *dataDir)
 		},
 	})
 	if err != nil {

@@ -27,7 +27,12 @@ type DevConfig struct {
 	ObserverAddr string
 	Logger       hclog.Logger
 	// Ready, if set, is called once the API is serving.
-	Ready func(apiURL, masterURL string)
+	Ready func(DevEndpoints)
+}
+
+// DevEndpoints are the addresses `aurora dev` serves, as URLs.
+type DevEndpoints struct {
+	API, Master, Observer string
 }
 
 // RunDev runs the embedded Mesos master and agents and a one-node
@@ -90,7 +95,7 @@ func RunDev(ctx context.Context, dc DevConfig) error {
 	srv.Ready = func(apiURL string) {
 		logger.Info("aurora dev is up", "api", apiURL, "master", cluster.MasterURL(), "observer", observerURL, "data_dir", dc.DataDir, "agents", dc.Agents)
 		if dc.Ready != nil {
-			dc.Ready(apiURL, cluster.MasterURL())
+			dc.Ready(DevEndpoints{API: apiURL, Master: cluster.MasterURL(), Observer: observerURL})
 		}
 	}
 	return srv.Run(ctx)

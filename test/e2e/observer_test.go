@@ -48,7 +48,9 @@ func renderDOM(t *testing.T, browser, url string) string {
 	return string(out)
 }
 
-var observerURL = regexp.MustCompile(`observer=(http://[^\s]+)`)
+// observerURL reads the observer's address from the line `aurora dev`
+// prints for its user.
+var observerURL = regexp.MustCompile(`aurora dev: API .*, observer (http://[^,\s]+),`)
 
 func TestObserverPagesInChromium(t *testing.T) {
 	browser := chromium(t)
