@@ -177,6 +177,9 @@ func TestRunLoop(t *testing.T) {
 	}
 	h.s.Offers([]mesos.Offer{bigOffer("o-1", "agent-1")})
 	waitFor(t, "the task to be launched", func() bool {
+		// A round that ran before the offer came backed the group off;
+		// the harness clock moves only when advanced.
+		h.advance(100 * time.Millisecond)
 		accepts, _, _, _ := h.mesos.snapshot()
 		return len(accepts) == 1
 	})
