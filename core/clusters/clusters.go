@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-zookeeper/zk"
+
+	"github.com/aurora-go/aurora/core/serverset"
 )
 
 // Cluster is one entry of clusters.json, with Aurora's field names.
@@ -94,17 +95,6 @@ func (c Cluster) SchedulerURL(timeout time.Duration) (string, error) {
 	return Leader(servers, path, timeout)
 }
 
-// member is the part of a serverset member the client needs.
-type member struct {
-	ServiceEndpoint     endpoint            `json:"serviceEndpoint"`
-	AdditionalEndpoints map[string]endpoint `json:"additionalEndpoints"`
-}
-
-type endpoint struct {
-	Host string `json:"host"`
-	Port int    `json:"port"`
-}
-
 // Leader reads the serverset at path and returns the URL of its first
 // member (the lowest sequence number), preferring an https endpoint, then
 // http, then the service endpoint, as Aurora's client does.
@@ -123,36 +113,16 @@ func Leader(servers []string, path string, timeout time.Duration) (string, error
 			return "", fmt.Errorf("no ZooKeeper session with %v within %s", servers, timeout)
 		}
 	}
-	children, _, err := conn.Children(path)
+	m, name, err := serverset.First(conn, path)
 	if err != nil {
-		return "", fmt.Errorf("list scheduler serverset %s: %w", path, err)
-	}
-	var members []string
-	for _, c := range children {
-		if strings.HasPrefix(c, "member_") {
-			members = append(members, c)
+		if errors.Is(err, zk.ErrNoNode) || errors.Is(err, serverset.ErrNoMembers) {
+			return "", fmt.Errorf("no scheduler is announced at %s (no leader elected?): %w", path, err)
 		}
+		return "", err
 	}
-	if len(members) == 0 {
-		return "", fmt.Errorf("no scheduler is announced at %s (no leader elected?)", path)
-	}
-	sort.Strings(members) // member_<10-digit sequence>
-	data, _, err := conn.Get(path + "/" + members[0])
+	u, err := m.URL()
 	if err != nil {
-		return "", fmt.Errorf("read %s/%s: %w", path, members[0], err)
+		return "", fmt.Errorf("serverset member %s/%s: %w", path, name, err)
 	}
-	var m member
-	if err := json.Unmarshal(data, &m); err != nil {
-		return "", fmt.Errorf("serverset member %s is not Aurora's JSON: %w", members[0], err)
-	}
-	if e, ok := m.AdditionalEndpoints["https"]; ok && e.Host != "" {
-		return fmt.Sprintf("https://%s:%d", e.Host, e.Port), nil
-	}
-	if e, ok := m.AdditionalEndpoints["http"]; ok && e.Host != "" {
-		return fmt.Sprintf("http://%s:%d", e.Host, e.Port), nil
-	}
-	if m.ServiceEndpoint.Host == "" {
-		return "", fmt.Errorf("serverset member %s has no endpoint", members[0])
-	}
-	return fmt.Sprintf("http://%s:%d", m.ServiceEndpoint.Host, m.ServiceEndpoint.Port), nil
+	return u, nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-zookeeper/zk"
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/aurora-go/aurora/core/serverset"
 )
 
 // checkInterval is how often the registry checks that its members still
@@ -61,7 +63,7 @@ func (r *Registry) connect() error {
 		return nil
 	}
 	timeout, _ := r.cfg.sessionTimeout()
-	conn, events, err := zk.Connect(r.cfg.Servers, timeout, zk.WithLogger(zkLogger{r.logger}))
+	conn, events, err := zk.Connect(r.cfg.Servers, timeout, zk.WithLogger(serverset.Logger(r.logger)))
 	if err != nil {
 		return fmt.Errorf("connect to ZooKeeper %v: %w", r.cfg.Servers, err)
 	}
@@ -208,12 +210,12 @@ func (r *Registry) Close() {
 }
 
 // instance builds a member's data from its endpoints.
-func instance(m *member) ServiceInstance {
-	si := ServiceInstance{AdditionalEndpoints: map[string]HostPort{}, Status: StatusAlive}
+func instance(m *member) serverset.Member {
+	si := serverset.Member{AdditionalEndpoints: map[string]serverset.Endpoint{}, Status: serverset.StatusAlive}
 	names := slices.Sorted(maps.Keys(m.endpoints))
 	for _, name := range names {
 		ep := m.endpoints[name]
-		hp := HostPort{Host: ep.Host, Port: ep.Port}
+		hp := serverset.Endpoint{Host: ep.Host, Port: int(ep.Port)}
 		si.AdditionalEndpoints[name] = hp
 		if si.ServiceEndpoint.Host == "" {
 			si.ServiceEndpoint = hp
@@ -223,7 +225,7 @@ func instance(m *member) ServiceInstance {
 	}
 	for _, name := range names { // an explicit primary wins over the first
 		if ep := m.endpoints[name]; ep.Metadata[MetaPrimary] == "true" {
-			si.ServiceEndpoint = HostPort{Host: ep.Host, Port: ep.Port}
+			si.ServiceEndpoint = serverset.Endpoint{Host: ep.Host, Port: int(ep.Port)}
 		}
 	}
 	return si
@@ -231,7 +233,8 @@ func instance(m *member) ServiceInstance {
 
 // write creates the task's member or updates its data. Callers hold mu.
 func (r *Registry) write(taskID string, m *member) error {
-	data, err := json.Marshal(instance(m))
+	si := instance(m)
+	data, err := json.Marshal(si)
 	if err != nil {
 		return err
 	}
@@ -245,12 +248,9 @@ func (r *Registry) write(taskID string, m *member) error {
 		}
 		m.node = "" // gone: create it again
 	}
-	if err := ensurePath(r.conn, m.dir); err != nil {
-		return err
-	}
-	node, err := r.conn.Create(m.dir+"/member_", data, zk.FlagEphemeral|zk.FlagSequence, zk.WorldACL(zk.PermAll))
+	node, err := serverset.Join(r.conn, m.dir, si)
 	if err != nil {
-		return fmt.Errorf("create serverset member under %s: %w", m.dir, err)
+		return err
 	}
 	m.node = node
 	r.logger.Info("announced serverset member", "task_id", taskID, "member", node, "data", string(data))
@@ -303,24 +303,4 @@ func (r *Registry) repair() {
 			r.logger.Warn("re-announcing failed", "task_id", id, "error", err)
 		}
 	}
-}
-
-// ensurePath creates every missing znode of path.
-func ensurePath(conn *zk.Conn, path string) error {
-	cur := ""
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		cur += "/" + part
-		_, err := conn.Create(cur, nil, 0, zk.WorldACL(zk.PermAll))
-		if err != nil && !errors.Is(err, zk.ErrNodeExists) {
-			return fmt.Errorf("create znode %s: %w", cur, err)
-		}
-	}
-	return nil
-}
-
-// zkLogger sends the ZooKeeper client's printf logs to hclog.
-type zkLogger struct{ l hclog.Logger }
-
-func (z zkLogger) Printf(format string, args ...interface{}) {
-	z.l.Debug("zookeeper client", "message", fmt.Sprintf(format, args...))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-zookeeper/zk"
 
+	"github.com/aurora-go/aurora/core/serverset"
 	"github.com/aurora-go/aurora/internal/zktest"
 )
 
@@ -33,13 +34,13 @@ func connect(t *testing.T, s *zktest.Server) *zk.Conn {
 }
 
 // members reads the serverset members under path.
-func members(t *testing.T, conn *zk.Conn, path string) map[string]ServiceInstance {
+func members(t *testing.T, conn *zk.Conn, path string) map[string]serverset.Member {
 	t.Helper()
 	children, _, err := conn.Children(path)
 	if err != nil && err != zk.ErrNoNode {
 		t.Fatal(err)
 	}
-	out := map[string]ServiceInstance{}
+	out := map[string]serverset.Member{}
 	for _, c := range children {
 		data, _, err := conn.Get(path + "/" + c)
 		if err == zk.ErrNoNode {
@@ -48,7 +49,7 @@ func members(t *testing.T, conn *zk.Conn, path string) map[string]ServiceInstanc
 		if err != nil {
 			t.Fatal(err)
 		}
-		var si ServiceInstance
+		var si serverset.Member
 		if err := json.Unmarshal(data, &si); err != nil {
 			t.Fatalf("member %s is not serverset JSON: %v: %s", c, err, data)
 		}
@@ -92,10 +93,10 @@ func TestAnnounceWithdrawServersetMember(t *testing.T) {
 		t.Fatalf("members under %s = %v, want 1", path, got)
 	}
 	shard := int32(3)
-	want := ServiceInstance{
-		ServiceEndpoint: HostPort{"agent-1", 31001},
-		AdditionalEndpoints: map[string]HostPort{
-			"http": {"agent-1", 31001}, "health": {"agent-1", 31002}, "aurora": {"agent-1", 31001},
+	want := serverset.Member{
+		ServiceEndpoint: serverset.Endpoint{Host: "agent-1", Port: 31001},
+		AdditionalEndpoints: map[string]serverset.Endpoint{
+			"http": {Host: "agent-1", Port: 31001}, "health": {Host: "agent-1", Port: 31002}, "aurora": {Host: "agent-1", Port: 31001},
 		},
 		Status: "ALIVE", Shard: &shard,
 	}

@@ -20,21 +20,3 @@ const (
 	MetaPrimary = "primary"
 	MetaZKPath  = "zk_path"
 )
-
-// ServiceInstance is a serverset member's data, in the JSON that Finagle's
-// and Aurora's serverset readers expect.
-type ServiceInstance struct {
-	ServiceEndpoint     HostPort            `json:"serviceEndpoint"`
-	AdditionalEndpoints map[string]HostPort `json:"additionalEndpoints"`
-	Status              string              `json:"status"`
-	Shard               *int32              `json:"shard,omitempty"`
-}
-
-// HostPort is one endpoint of a member.
-type HostPort struct {
-	Host string `json:"host"`
-	Port int32  `json:"port"`
-}
-
-// StatusAlive is the only status Aurora writes.
-const StatusAlive = "ALIVE"
