@@ -231,6 +231,9 @@ func (n *Node) Apply(ctx context.Context, cmd state.Command) error {
 // state than before a restart.
 func (n *Node) Replayed() bool { return n.raft.AppliedIndex() >= n.startIndex }
 
+// Addr is this node's raft address.
+func (n *Node) Addr() string { return string(n.transport.LocalAddr()) }
+
 // IsLeader reports whether this node leads now.
 func (n *Node) IsLeader() bool { return n.raft.State() == raft.Leader }
 
