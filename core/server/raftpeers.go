@@ -61,6 +61,9 @@ const (
 	bootstrapZNode   = "bootstrap"
 	peerPollInterval = 10 * time.Second
 	maxPeerBackoff   = 10 * time.Second
+	// waitLogInterval repeats the "waiting for raft peers" line while
+	// nothing changes.
+	waitLogInterval = 30 * time.Second
 )
 
 // peerDiscovery registers this replica under the peers path and reads the
@@ -209,7 +212,7 @@ func (d *peerDiscovery) members() ([]peerMember, <-chan zk.Event, error) {
 // gives up only when ctx ends.
 func (d *peerDiscovery) bootstrapPeers(ctx context.Context) ([]raftlog.Peer, error) {
 	backoff := newBackoff()
-	lastPresent := -1
+	lastPresent, lastLog := -1, time.Time{}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("waiting for %d raft peers in ZooKeeper: %w", d.expect, err)
@@ -239,10 +242,10 @@ func (d *peerDiscovery) bootstrapPeers(ctx context.Context) ([]raftlog.Peer, err
 			}
 			return peers, nil
 		}
-		if present != lastPresent {
+		if present != lastPresent || time.Since(lastLog) >= waitLogInterval {
 			d.logger.Info(fmt.Sprintf("waiting for raft peers in ZooKeeper: %d of %d registered", present, d.expect),
 				"present", present, "expect", d.expect, "path", d.path)
-			lastPresent = present
+			lastPresent, lastLog = present, time.Now()
 		}
 		select {
 		case <-ctx.Done():

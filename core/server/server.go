@@ -98,6 +98,9 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	s.node, err = raftlog.Open(rcfg, s.store)
 	if err != nil {
+		if register != nil && ctx.Err() != nil {
+			return nil // stopped while waiting for peers to bootstrap
+		}
 		return err
 	}
 	defer s.node.Shutdown()
