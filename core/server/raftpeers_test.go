@@ -183,6 +183,20 @@ func TestZooKeeperDiscoveredPeers(t *testing.T) {
 		t.Fatalf("bootstrap znode = %s, %v", data, err)
 	}
 
+	// A lost registration (as after a session expiry) comes back.
+	reps[2].s.peers.mu.Lock()
+	lost := reps[2].s.peers.registered
+	reps[2].s.peers.mu.Unlock()
+	if err := conn.Delete(lost, -1); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 20*time.Second, "s3 to register again", func() bool {
+		reps[2].s.peers.mu.Lock()
+		defer reps[2].s.peers.mu.Unlock()
+		ok, _, _ := conn.Exists(reps[2].s.peers.registered)
+		return reps[2].s.peers.registered != lost && ok
+	})
+
 	// A fourth replica with an empty data dir joins.
 	s4, err := openZKReplica(ctx, zks, "s4", filepath.Join(dir, "s4"), logs)
 	if err != nil {

@@ -105,7 +105,8 @@ func voters(r *replica) int {
 // Three replicas with no static peers find each other in ZooKeeper,
 // bootstrap one cluster and elect a leader; a write through any replica
 // is visible on all. A fourth replica with an empty data dir registers,
-// the leader adds it as a voter, and it catches up.
+// the leader adds it as a voter, and it catches up. A restarted replica
+// only registers.
 func TestHAZooKeeperDiscoveredPeers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts five processes and ZooKeeper")
@@ -156,5 +157,31 @@ func TestHAZooKeeperDiscoveredPeers(t *testing.T) {
 	b, _ := os.ReadFile(s4.log.Name())
 	if !strings.Contains(string(b), "bootstrapped without this replica") {
 		t.Errorf("s4 does not log that it waits to be added:\n%s", tail(string(b), 3000))
+	}
+
+	// A follower killed and restarted on its data dir does not bootstrap
+	// again: it registers and catches up.
+	var victim *replica
+	for _, r := range c.replicas[:3] {
+		if r != leader {
+			victim = r
+			break
+		}
+	}
+	victim.kill()
+	if _, err := leader.client().CreateJob(ctx, unplaceableJob(3)); err != nil {
+		t.Fatalf("create while %s is down: %v", victim.id, err)
+	}
+	victim.start(t)
+	waitFor(t, 30*time.Second, victim.id+" to catch up after a restart", func() bool {
+		_, err := victim.client().JobStatus(ctx, unplaceableJob(3).Key)
+		return err == nil && voters(victim) == 4
+	})
+	b, _ = os.ReadFile(victim.log.Name())
+	if n := strings.Count(string(b), "bootstrapping raft"); n != 1 {
+		t.Errorf("%s bootstrapped %d times, want once:\n%s", victim.id, n, tail(string(b), 3000))
+	}
+	if n := strings.Count(string(b), "registered as a raft peer in ZooKeeper"); n < 2 {
+		t.Errorf("%s registered %d times, want once per start", victim.id, n)
 	}
 }
