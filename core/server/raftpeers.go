@@ -37,6 +37,11 @@ import (
 // Because the bootstrap znode outlives every session, fresh replicas never
 // form a second cluster beside a running one whose members are down.
 //
+// A replacement that reuses an id of the bootstrap list with an empty data
+// dir bootstraps that same list again: its first log entry is identical to
+// everyone else's, and the leader, which already counts it as a voter,
+// brings it up to date (and updates its address if it changed).
+//
 // A replica with raft state on disk only registers.
 //
 // The leader watches the members and adds every registered replica that
