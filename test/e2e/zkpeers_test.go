@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aurora-go/aurora/core/api"
 	"github.com/aurora-go/aurora/core/clusters"
+	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/internal/zktest"
 )
 
@@ -91,6 +94,30 @@ mesos {
 	return r
 }
 
+// createEventually creates job through r, retrying while there is no
+// leader (the test clients do not wait for elections).
+func createEventually(t *testing.T, r *replica, job *spec.Job) {
+	t.Helper()
+	attempted := false
+	var last error
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		_, err := r.client().CreateJob(context.Background(), job)
+		var apiErr *api.APIError
+		switch {
+		case err == nil:
+			return
+		case errors.As(err, &apiErr) && apiErr.Code == 409 && attempted:
+			return // an earlier attempt committed but its answer was lost
+		case errors.As(err, &apiErr) && apiErr.Code == 400:
+			t.Fatalf("create %s through %s: %v", job.Key.Name, r.id, err)
+		}
+		attempted, last = true, err
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("create %s through %s: %v", job.Key.Name, r.id, last)
+}
+
 // voters is the raft_voters line of a replica's /vars, or -1.
 func voters(r *replica) int {
 	for _, line := range strings.Split(vars(r), "\n") {
@@ -122,9 +149,7 @@ func TestHAZooKeeperDiscoveredPeers(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	if _, err := follower.client().CreateJob(ctx, unplaceableJob(1)); err != nil {
-		t.Fatalf("create through follower %s: %v", follower.id, err)
-	}
+	createEventually(t, follower, unplaceableJob(1))
 	for _, r := range c.replicas {
 		r := r
 		waitFor(t, 20*time.Second, "the job and 3 voters on "+r.id, func() bool {
@@ -144,9 +169,7 @@ func TestHAZooKeeperDiscoveredPeers(t *testing.T) {
 		_, err := s4.client().JobStatus(ctx, unplaceableJob(1).Key)
 		return err == nil && voters(s4) == 4
 	})
-	if _, err := s4.client().CreateJob(ctx, unplaceableJob(2)); err != nil {
-		t.Fatalf("create through s4: %v", err)
-	}
+	createEventually(t, s4, unplaceableJob(2))
 	for _, r := range c.replicas {
 		r := r
 		waitFor(t, 20*time.Second, "the second job and 4 voters on "+r.id, func() bool {
@@ -169,9 +192,7 @@ func TestHAZooKeeperDiscoveredPeers(t *testing.T) {
 		}
 	}
 	victim.kill()
-	if _, err := leader.client().CreateJob(ctx, unplaceableJob(3)); err != nil {
-		t.Fatalf("create while %s is down: %v", victim.id, err)
-	}
+	createEventually(t, leader, unplaceableJob(3)) // an election may be under way
 	victim.start(t)
 	waitFor(t, 30*time.Second, victim.id+" to catch up after a restart", func() bool {
 		_, err := victim.client().JobStatus(ctx, unplaceableJob(3).Key)
