@@ -1,5 +1,6 @@
 # A scheduler replica's configuration: `aurora scheduler -config scheduler.hcl`.
-# Run three or five replicas with the same raft.peers list.
+# Run three or five replicas with the same raft.peers list, or let them find
+# each other in ZooKeeper (see the raft block).
 
 data_dir       = "/var/lib/aurora/scheduler"
 http_addr      = "0.0.0.0:8081"
@@ -10,6 +11,13 @@ raft {
   node_id          = "sched1"
   bind             = "10.0.0.11:8300"
   peers            = ["sched1=10.0.0.11:8300", "sched2=10.0.0.12:8300", "sched3=10.0.0.13:8300"]
+  # Or, instead of peers (not both), discover the replicas in ZooKeeper:
+  # each registers under zookeeper.raft_peers_path; a new cluster bootstraps
+  # once bootstrap_expect have registered, and the leader adds any replica
+  # that registers later (such as a replacement with an empty data_dir) as
+  # a voter. Voters are never removed automatically.
+  #   discovery        = "zookeeper"
+  #   bootstrap_expect = 3
   apply_timeout    = "10s"
   election_timeout = "350ms"
 }
@@ -20,6 +28,9 @@ zookeeper {
   servers         = ["zk1.example.com:2181", "zk2.example.com:2181", "zk3.example.com:2181"]
   serverset_path  = "/aurora/scheduler"
   session_timeout = "10s"
+  # With raft.discovery = "zookeeper": where replicas register (the
+  # default is serverset_path + "/raft-peers").
+  # raft_peers_path = "/aurora/scheduler/raft-peers"
 }
 
 mesos {

@@ -33,8 +33,17 @@ type Config struct {
 	// given the same list, so they bootstrap the same configuration.
 	Bootstrap bool
 	// Peers lists every voter, this node included.
-	Peers  []Peer
-	Logger hclog.Logger
+	Peers []Peer
+	// Discover, when set, replaces Peers for a node with no raft state on
+	// disk: Open calls it with this node's id and raft address and
+	// bootstraps the configuration it returns. Every replica that
+	// bootstraps must be given the same configuration (raft accepts
+	// identical bootstrap entries). A nil configuration means "do not
+	// bootstrap": the node starts empty and waits for a leader to add it
+	// (Node.AddVoter). Discover is not called when state exists, so a
+	// restarted replica never bootstraps again.
+	Discover func(self Peer) ([]Peer, error)
+	Logger   hclog.Logger
 	// ApplyTimeout bounds how long Apply waits to enqueue a command.
 	ApplyTimeout time.Duration
 	// ElectionTimeout is how long a follower waits without hearing from a
@@ -139,14 +148,29 @@ func Open(cfg Config, store *state.Store) (*Node, error) {
 			closeLog()
 			return nil, fmt.Errorf("inspect raft state: %w", err)
 		}
-		if !existing {
+		peers := cfg.Peers
+		bootstrap := !existing
+		if bootstrap && cfg.Discover != nil {
+			peers, err = cfg.Discover(Peer{ID: cfg.NodeID, Addr: string(transport.LocalAddr())})
+			if err != nil {
+				transport.Close()
+				closeLog()
+				return nil, fmt.Errorf("discover raft peers: %w", err)
+			}
+			if len(peers) == 0 {
+				bootstrap = false
+				logger.Info("not bootstrapping: waiting for the leader to add this node as a voter")
+			}
+		}
+		if bootstrap {
 			conf := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: transport.LocalAddr()}}}
-			if len(cfg.Peers) > 0 {
+			if len(peers) > 0 {
 				conf.Servers = nil
-				for _, p := range cfg.Peers {
+				for _, p := range peers {
 					conf.Servers = append(conf.Servers, raft.Server{ID: raft.ServerID(p.ID), Address: raft.ServerAddress(p.Addr)})
 				}
 			}
+			logger.Info("bootstrapping raft", "servers", len(conf.Servers))
 			if err := raft.BootstrapCluster(rc, w, w, snaps, transport, conf); err != nil {
 				transport.Close()
 				closeLog()
@@ -207,6 +231,9 @@ func (n *Node) Apply(ctx context.Context, cmd state.Command) error {
 // state than before a restart.
 func (n *Node) Replayed() bool { return n.raft.AppliedIndex() >= n.startIndex }
 
+// Addr is this node's raft address.
+func (n *Node) Addr() string { return string(n.transport.LocalAddr()) }
+
 // IsLeader reports whether this node leads now.
 func (n *Node) IsLeader() bool { return n.raft.State() == raft.Leader }
 
@@ -239,6 +266,35 @@ func (n *Node) WaitLeader(ctx context.Context) error {
 	}
 	if err := n.raft.Barrier(n.timeout).Error(); err != nil {
 		return fmt.Errorf("raft barrier: %w", err)
+	}
+	return nil
+}
+
+// Voters returns the voters of the latest raft configuration (committed
+// or not), node id to raft address.
+func (n *Node) Voters() (map[string]string, error) {
+	f := n.raft.GetConfiguration()
+	if err := f.Error(); err != nil {
+		return nil, fmt.Errorf("read raft configuration: %w", err)
+	}
+	out := map[string]string{}
+	for _, s := range f.Configuration().Servers {
+		if s.Suffrage == raft.Voter {
+			out[string(s.ID)] = string(s.Address)
+		}
+	}
+	return out, nil
+}
+
+// AddVoter adds a voter to the configuration, or changes the address of
+// one already there, and waits until the change commits. Leader only.
+func (n *Node) AddVoter(id, addr string) error {
+	err := n.raft.AddVoter(raft.ServerID(id), raft.ServerAddress(addr), 0, n.timeout).Error()
+	if errors.Is(err, raft.ErrNotLeader) || errors.Is(err, raft.ErrLeadershipLost) {
+		return fmt.Errorf("%w: %v", ErrNotLeader, err)
+	}
+	if err != nil {
+		return fmt.Errorf("add raft voter %s (%s): %w", id, addr, err)
 	}
 	return nil
 }

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsimple"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 
 	"github.com/aurora-go/aurora/core/executor"
 	"github.com/aurora-go/aurora/core/mesos"
@@ -130,8 +133,17 @@ type RaftConfig struct {
 	// Bind is the raft transport address (host:port).
 	Bind string `hcl:"bind"`
 	// Peers lists every replica, this one included, as ID=host:port. A
-	// brand-new cluster bootstraps from this list.
+	// brand-new cluster bootstraps from this list. It excludes
+	// Discovery = "zookeeper".
 	Peers []string `hcl:"peers,optional"`
+	// Discovery is how replicas find each other: "static" (the default:
+	// Peers, or this replica alone) or "zookeeper" (each replica registers
+	// under zookeeper.raft_peers_path; see peerDiscovery).
+	Discovery string `hcl:"discovery,optional"`
+	// BootstrapExpect is, with zookeeper discovery, how many replicas a
+	// brand-new cluster waits for before it bootstraps, as Consul's and
+	// Nomad's bootstrap_expect.
+	BootstrapExpect int `hcl:"bootstrap_expect,optional"`
 	// ApplyTimeout bounds a log write ("10s").
 	ApplyTimeout string `hcl:"apply_timeout,optional"`
 	// ElectionTimeout is how long followers wait for a silent leader
@@ -147,6 +159,9 @@ type ZooKeeperConfig struct {
 	// scheduler_zk_path).
 	ServersetPath  string `hcl:"serverset_path,optional"`
 	SessionTimeout string `hcl:"session_timeout,optional"`
+	// RaftPeersPath is where replicas register for raft.discovery =
+	// "zookeeper" (default: serverset_path + "/raft-peers").
+	RaftPeersPath string `hcl:"raft_peers_path,optional"`
 }
 
 // MesosConfig says which master to subscribe to.
@@ -242,22 +257,101 @@ const (
 	DefaultBackupsKept     = 48
 	DefaultFailoverTimeout = 21 * 24 * time.Hour
 	DefaultElectionTimeout = 350 * time.Millisecond
+	// DefaultRaftPeersDir is the raft peers' znode under serverset_path.
+	DefaultRaftPeersDir = "raft-peers"
 )
 
-// LoadConfig reads an HCL server configuration. Errors name file:line:col.
+// Raft peer discovery modes.
+const (
+	DiscoveryStatic    = "static"
+	DiscoveryZooKeeper = "zookeeper"
+)
+
+// LoadConfig reads an HCL (or, for a .json name, JSON) server
+// configuration. Errors name file:line:col.
 func LoadConfig(path string) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	var file *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(path, ".json") {
+		file, diags = hcljson.Parse(src, path)
+	} else {
+		file, diags = hclsyntax.ParseConfig(src, path, hcl.Pos{Line: 1, Column: 1, Byte: 0})
+	}
+	if diags.HasErrors() {
+		return nil, formatDiagnostics(diags)
+	}
 	var c Config
-	if err := hclsimple.DecodeFile(path, nil, &c); err != nil {
-		var diags hcl.Diagnostics
-		if errors.As(err, &diags) {
-			return nil, formatDiagnostics(diags)
-		}
-		return nil, err
+	if diags := gohcl.DecodeBody(file.Body, nil, &c); diags.HasErrors() {
+		return nil, formatDiagnostics(diags)
+	}
+	var errs []error
+	if diags := c.checkDiscovery(path, file.Body); diags.HasErrors() {
+		errs = append(errs, formatDiagnostics(diags))
 	}
 	if err := c.finish(filepath.Dir(path)); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		errs = append(errs, fmt.Errorf("%s: %w", path, err))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return &c, nil
+}
+
+// checkDiscovery checks the raft discovery settings, naming the
+// offending attribute's file:line:col.
+func (c *Config) checkDiscovery(path string, body hcl.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(block, attr, msg string) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError, Summary: msg,
+			Subject: attrRange(path, body, block, attr),
+		})
+	}
+	r := &c.Raft
+	switch r.Discovery {
+	case "", DiscoveryStatic:
+		if r.BootstrapExpect != 0 {
+			add("raft", "bootstrap_expect", `raft.bootstrap_expect only applies with raft.discovery = "zookeeper"; a static cluster bootstraps from raft.peers`)
+		}
+	case DiscoveryZooKeeper:
+		if len(r.Peers) > 0 {
+			add("raft", "peers", `raft.peers and raft.discovery = "zookeeper" are mutually exclusive: list the peers statically or discover them in ZooKeeper, not both`)
+		}
+		if r.BootstrapExpect < 1 {
+			add("raft", "discovery", `raft.discovery = "zookeeper" needs raft.bootstrap_expect: how many replicas a new cluster waits for before it bootstraps (3 or 5)`)
+		}
+		if c.ZooKeeper == nil {
+			add("raft", "discovery", `raft.discovery = "zookeeper" needs a zookeeper block with the ensemble's servers`)
+		} else if p := c.ZooKeeper.RaftPeersPath; p != "" && (!strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/")) {
+			add("zookeeper", "raft_peers_path", fmt.Sprintf("zookeeper.raft_peers_path %q must start with '/' and not end with one", p))
+		}
+	default:
+		add("raft", "discovery", fmt.Sprintf(`raft.discovery %q must be "static" or "zookeeper"`, r.Discovery))
+	}
+	return diags
+}
+
+// attrRange is where attribute attr of the first block of type block is
+// in the native-syntax body, or the file's start for a JSON body.
+func attrRange(path string, body hcl.Body, block, attr string) *hcl.Range {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, b := range sb.Blocks {
+			if b.Type != block {
+				continue
+			}
+			if a, ok := b.Body.Attributes[attr]; ok {
+				rng := a.SrcRange
+				return &rng
+			}
+			rng := b.TypeRange
+			return &rng
+		}
+	}
+	return &hcl.Range{Filename: path, Start: hcl.Pos{Line: 1, Column: 1}, End: hcl.Pos{Line: 1, Column: 1}}
 }
 
 // finish applies defaults and checks the configuration.
@@ -298,6 +392,9 @@ func (c *Config) finish(base string) error {
 		}
 		if c.ZooKeeper.ServersetPath == "" {
 			c.ZooKeeper.ServersetPath = DefaultServersetPath
+		}
+		if c.ZooKeeper.RaftPeersPath == "" {
+			c.ZooKeeper.RaftPeersPath = strings.TrimSuffix(c.ZooKeeper.ServersetPath, "/") + "/" + DefaultRaftPeersDir
 		}
 		if _, err := parseDuration("zookeeper.session_timeout", c.ZooKeeper.SessionTimeout, 10*time.Second); err != nil {
 			errs = append(errs, err)
@@ -360,9 +457,14 @@ type Peer struct {
 	ID, Addr string
 }
 
-// peers parses the peer list; an empty list means this replica alone.
+// zookeeperDiscovery reports whether replicas find each other in
+// ZooKeeper rather than in a static list.
+func (r RaftConfig) zookeeperDiscovery() bool { return r.Discovery == DiscoveryZooKeeper }
+
+// peers parses the peer list; an empty list means this replica alone
+// (with zookeeper discovery: this replica, until others register).
 func (r RaftConfig) peers() ([]Peer, error) {
-	if len(r.Peers) == 0 {
+	if len(r.Peers) == 0 || r.zookeeperDiscovery() {
 		return []Peer{{ID: r.NodeID, Addr: r.Bind}}, nil
 	}
 	var out []Peer

@@ -30,6 +30,18 @@ func TestConfigErrors(t *testing.T) {
 		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"m:5050\" }\n", `must be http(s)://host:port or zk://hosts/path`},
 		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n}\nmesos { master = \"http://m:5050\" }\nbackup { interval = \"soon\" }\n", `backup.interval "soon"`},
 		{"data_dir = \"d\"\nbogus = 1\n", `scheduler.hcl:2:1: Unsupported argument`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n peers = [\"a=127.0.0.1:1\"]\n discovery = \"zookeeper\"\n bootstrap_expect = 3\n}\nzookeeper { servers = [\"127.0.0.1:2181\"] }\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:5:2: raft.peers and raft.discovery = "zookeeper" are mutually exclusive`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n discovery = \"zookeeper\"\n bootstrap_expect = 3\n}\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:5:2: raft.discovery = "zookeeper" needs a zookeeper block`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n discovery = \"zookeeper\"\n}\nzookeeper { servers = [\"127.0.0.1:2181\"] }\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:5:2: raft.discovery = "zookeeper" needs raft.bootstrap_expect`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n discovery = \"dns\"\n}\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:5:2: raft.discovery "dns" must be "static" or "zookeeper"`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n bootstrap_expect = 3\n}\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:5:2: raft.bootstrap_expect only applies with raft.discovery = "zookeeper"`},
+		{"data_dir = \"d\"\nraft {\n node_id = \"a\"\n bind = \"127.0.0.1:1\"\n discovery = \"zookeeper\"\n bootstrap_expect = 3\n}\nzookeeper {\n servers = [\"127.0.0.1:2181\"]\n raft_peers_path = \"peers\"\n}\nmesos { master = \"http://m:5050\" }\n",
+			`scheduler.hcl:10:2: zookeeper.raft_peers_path "peers" must start with '/'`},
 	}
 	for _, c := range cases {
 		path := filepath.Join(t.TempDir(), "scheduler.hcl")
@@ -40,6 +52,36 @@ func TestConfigErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("config %q: error = %v, want it to contain %q", c.src, err, c.want)
 		}
+	}
+}
+
+func TestZooKeeperDiscoveryConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scheduler.hcl")
+	src := `data_dir = "d"
+raft {
+  node_id          = "a"
+  bind             = "127.0.0.1:8300"
+  discovery        = "zookeeper"
+  bootstrap_expect = 3
+}
+zookeeper {
+  servers        = ["127.0.0.1:2181"]
+  serverset_path = "/aurora/prod/scheduler"
+}
+mesos { master = "http://m:5050" }
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Raft.zookeeperDiscovery() || cfg.Raft.BootstrapExpect != 3 || cfg.ZooKeeper.RaftPeersPath != "/aurora/prod/scheduler/raft-peers" {
+		t.Fatalf("raft = %+v, zookeeper = %+v", cfg.Raft, cfg.ZooKeeper)
+	}
+	if peers, err := cfg.Raft.peers(); err != nil || len(peers) != 1 || peers[0].ID != "a" {
+		t.Fatalf("peers = %v, %v", peers, err)
 	}
 }
 

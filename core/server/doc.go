@@ -36,4 +36,12 @@
 // leader configures the built-in quota/static plugin with them (on top of
 // its entry's config) before each check, so the quotas enforced are always
 // the log's. Other quota plugins keep their own configuration.
+//
+// # Raft peers
+//
+// Replicas list their raft peers statically (raft.peers) or find each
+// other in ZooKeeper (raft.discovery = "zookeeper", raft.bootstrap_expect):
+// every replica registers there, a new cluster bootstraps once enough have
+// registered, and the leader adds later registrations as voters, never
+// removing any. raftpeers.go describes the znodes and the rules.
 package server

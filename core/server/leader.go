@@ -51,6 +51,14 @@ func (s *Server) lead(parent context.Context) (stop func()) {
 		defer wg.Done()
 		s.runLeader(ctx)
 	}()
+	if s.peers != nil {
+		// Replicas that register in ZooKeeper later become voters.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.peers.addVoters(ctx, s.node)
+		}()
+	}
 	return func() {
 		cancel()
 		wg.Wait()

@@ -28,7 +28,16 @@ func newMetrics(reg *prometheus.Registry, s *Server) *metrics {
 			Name: "aurora_framework_registered", Help: "1 while the leader is subscribed to Mesos.",
 		}),
 	}
-	reg.MustRegister(m.leader, m.registered, &taskCollector{s: s},
+	voters := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "aurora_raft_voters", Help: "Voters in this replica's latest raft configuration.",
+	}, func() float64 {
+		v, err := s.node.Voters()
+		if err != nil {
+			return 0
+		}
+		return float64(len(v))
+	})
+	reg.MustRegister(m.leader, m.registered, voters, &taskCollector{s: s},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -35,6 +35,9 @@ type Server struct {
 	metrics *metrics
 
 	runner *pluginRunner // leader only
+	// peers finds the raft peers in ZooKeeper (raft.discovery =
+	// "zookeeper"); nil for a static peer list.
+	peers *peerDiscovery
 
 	// leading is the scheduler while this replica leads, nil otherwise.
 	mu       sync.Mutex
@@ -78,16 +81,32 @@ func (s *Server) Run(ctx context.Context) error {
 			rpeers = append(rpeers, raftlog.Peer{ID: p.ID, Addr: p.Addr})
 		}
 	}
-	s.node, err = raftlog.Open(raftlog.Config{
+	rcfg := raftlog.Config{
 		DataDir: filepath.Join(s.cfg.DataDir, "raft"), BindAddr: s.cfg.Raft.Bind, NodeID: s.cfg.Raft.NodeID,
 		Bootstrap: true, Peers: rpeers, Logger: s.logger,
 		ApplyTimeout:    mustDuration(s.cfg.Raft.ApplyTimeout, 10*time.Second),
 		ElectionTimeout: mustDuration(s.cfg.Raft.ElectionTimeout, DefaultElectionTimeout),
-	}, s.store)
+	}
+	var register func(raftAddr string)
+	if s.cfg.Raft.zookeeperDiscovery() {
+		var stop func()
+		register, stop, err = s.discoverPeers(ctx, &rcfg)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	s.node, err = raftlog.Open(rcfg, s.store)
 	if err != nil {
+		if register != nil && ctx.Err() != nil {
+			return nil // stopped while waiting for peers to bootstrap
+		}
 		return err
 	}
 	defer s.node.Shutdown()
+	if register != nil {
+		register(s.node.Addr()) // a restarted replica registers here
+	}
 	s.backups = &raftlog.Backups{Dir: s.cfg.Backup.Dir, Store: s.store, Keep: s.cfg.Backup.Keep}
 
 	// Registered plugin binaries live in a content-addressed store under
@@ -136,6 +155,43 @@ func (s *Server) Run(ctx context.Context) error {
 	stop()
 	wg.Wait()
 	return runErr
+}
+
+// discoverPeers prepares zookeeper peer discovery: a brand-new replica
+// registers and waits for its bootstrap configuration inside
+// raftlog.Open (cfg.Discover); register starts the registration if Open
+// has not (a replica with raft state); stop withdraws it.
+func (s *Server) discoverPeers(ctx context.Context, cfg *raftlog.Config) (register func(raftAddr string), stop func(), err error) {
+	zc := s.cfg.ZooKeeper
+	d, err := newPeerDiscovery(zc.Servers, mustDuration(zc.SessionTimeout, 10*time.Second), zc.RaftPeersPath,
+		s.cfg.Raft.BootstrapExpect, peerMember{ID: s.cfg.Raft.NodeID, HTTPAddr: s.cfg.AdvertiseHTTP}, s.logger.Named("raft-peers"))
+	if err != nil {
+		return nil, nil, err
+	}
+	s.peers = d
+	regCtx, cancel := context.WithCancel(ctx)
+	var once sync.Once
+	var wg sync.WaitGroup
+	register = func(raftAddr string) {
+		once.Do(func() {
+			d.self.RaftAddr = raftAddr
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d.register(regCtx)
+			}()
+		})
+	}
+	cfg.Discover = func(self raftlog.Peer) ([]raftlog.Peer, error) {
+		register(self.Addr)
+		return d.bootstrapPeers(ctx)
+	}
+	s.logger.Info("raft peers are discovered in ZooKeeper", "path", zc.RaftPeersPath, "bootstrap_expect", s.cfg.Raft.BootstrapExpect)
+	return register, func() {
+		cancel()
+		wg.Wait()
+		d.close()
+	}, nil
 }
 
 // scheduler returns the leader's scheduler, or nil on a follower.
