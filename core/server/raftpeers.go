@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/aurora-go/aurora/core/raftlog"
+	"github.com/aurora-go/aurora/core/serverset"
 )
 
 // Raft peer discovery through ZooKeeper (raft.discovery = "zookeeper"),
@@ -88,7 +89,7 @@ type peerDiscovery struct {
 // newPeerDiscovery opens the ZooKeeper session (go-zookeeper connects in
 // the background and reconnects by itself).
 func newPeerDiscovery(servers []string, sessionTimeout time.Duration, path string, expect int, self peerMember, logger hclog.Logger) (*peerDiscovery, error) {
-	conn, _, err := zk.Connect(servers, sessionTimeout, zk.WithLogger(zkLogger{logger}))
+	conn, _, err := zk.Connect(servers, sessionTimeout, zk.WithLogger(serverset.Logger(logger)))
 	if err != nil {
 		return nil, fmt.Errorf("connect to ZooKeeper %v: %w", servers, err)
 	}
@@ -155,7 +156,7 @@ func (d *peerDiscovery) register(ctx context.Context) {
 }
 
 func (d *peerDiscovery) create(data []byte) (string, error) {
-	if err := ensurePath(d.conn, d.path); err != nil {
+	if err := serverset.EnsurePath(d.conn, d.path); err != nil {
 		return "", err
 	}
 	return d.conn.Create(d.path+"/"+peerPrefix, data, zk.FlagEphemeral|zk.FlagSequence, zk.WorldACL(zk.PermAll))
