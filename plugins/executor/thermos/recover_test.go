@@ -1,0 +1,213 @@
+package thermos
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	hclog "github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+
+	"github.com/aurora-go/aurora/sdk"
+)
+
+// servedPlugin is the argument list that makes the test binary serve the
+// plugin, as `aurora plugin serve executor/thermos` does.
+var servedPlugin = []string{"plugin", "serve", sdk.KindExecutor + "/" + Name}
+
+// TestMain serves the plugin when the test binary is started as a plugin
+// process (pluginProcess), so tests can kill a real plugin process.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 4 && strings.Join(os.Args[1:], " ") == strings.Join(servedPlugin, " ") {
+		logger := sdk.NewLogger(Name)
+		sdk.Serve(sdk.ServeOpts{Executor: New(logger), Logger: logger})
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// pluginProcess is the plugin served by a child process, started as a
+// plugin host starts it (own process group, go-plugin handshake).
+type pluginProcess struct {
+	client *goplugin.Client
+	cmd    *exec.Cmd
+	sdk.ExecutorPlugin
+}
+
+func startPluginProcess(t *testing.T) *pluginProcess {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, servedPlugin...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	client := goplugin.NewClient(&goplugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: sdk.VersionedPlugins(),
+		Cmd:              cmd,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		Logger:           hclog.New(&hclog.LoggerOptions{Name: "host", Level: hclog.Warn, Output: os.Stderr}),
+	})
+	t.Cleanup(client.Kill)
+	rpc, err := client.Client()
+	if err != nil {
+		t.Fatalf("start the plugin process: %v", err)
+	}
+	raw, err := rpc.Dispense(sdk.KindExecutor)
+	if err != nil {
+		t.Fatalf("dispense: %v", err)
+	}
+	return &pluginProcess{client: client, cmd: cmd, ExecutorPlugin: raw.(sdk.ExecutorPlugin)}
+}
+
+// kill9 SIGKILLs the plugin process alone, as a crash would end it.
+func (p *pluginProcess) kill9(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill the plugin: %v", err)
+	}
+	deadline := time.Now().Add(testTimeout)
+	for !p.client.Exited() {
+		if time.Now().After(deadline) {
+			t.Fatal("the plugin process did not exit after SIGKILL")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitFor polls cond until it holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func readPID(t *testing.T, path string) int {
+	t.Helper()
+	pid, err := strconv.Atoi(strings.TrimSpace(waitForFile(t, path)))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return pid
+}
+
+// coordinatorPIDs lists the coordinators that recorded a start in sandbox.
+func coordinatorPIDs(t *testing.T, sandbox string) []int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(sandbox, checkpointDir, "runs", "*", "*", startedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, f := range files {
+		st, ok := readStarted(filepath.Dir(f))
+		if !ok {
+			t.Fatalf("unreadable %s", f)
+		}
+		pids = append(pids, st.Coordinator)
+	}
+	return pids
+}
+
+// TestRecoverAfterThePluginIsKilled kills a real plugin process (SIGKILL)
+// under a running task, lets a process fail while no plugin runs, and has a
+// new plugin process recover the task: the long-running process keeps its
+// pid, the failure that happened meanwhile is recorded and retried, the
+// retries go on under the new plugin, and Stop leaves no process behind.
+func TestRecoverAfterThePluginIsKilled(t *testing.T) {
+	ctx := testContext(t)
+	sandbox := t.TempDir()
+	// "later" fails (exit 3) each time the test creates the file "go".
+	config := `{"processes":[
+		{"name":"server","cmdline":"echo $$ > server.pid; while true; do sleep 0.05; done"},
+		{"name":"later","max_failures":10,"min_duration":"0s",
+		 "cmdline":"echo $$ > later.pid; until [ -e go ]; do sleep 0.02; done; rm go; exit 3"}]}`
+
+	first := startPluginProcess(t)
+	handle, err := first.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox, Config: json.RawMessage(config)})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	server := readPID(t, filepath.Join(sandbox, "server.pid"))
+	later := readPID(t, filepath.Join(sandbox, "later.pid"))
+
+	first.kill9(t)
+	if !pidAlive(server) || !pidAlive(later) {
+		t.Fatalf("processes died with the plugin: server %d alive %v, later %d alive %v", server, pidAlive(server), later, pidAlive(later))
+	}
+	// The first run of later fails while no plugin runs; its coordinator
+	// records the exit.
+	if err := os.WriteFile(filepath.Join(sandbox, "go"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exit0 := waitForFile(t, filepath.Join(runDir(sandbox, "later", 0), exitFile))
+	var ex runExit
+	if err := json.Unmarshal([]byte(exit0), &ex); err != nil || ex.ExitCode != 3 {
+		t.Fatalf("exit.json of later's first run = %s (%v), want exit code 3", exit0, err)
+	}
+
+	second := startPluginProcess(t)
+	if _, err := second.Inspect(ctx, "t1"); err == nil {
+		t.Fatal("a fresh plugin process knows the task before Recover")
+	}
+	if err := second.Recover(ctx, handle); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	// The failure is counted and later runs again, under the new plugin.
+	waitFor(t, "later's second run", func() bool {
+		p := inspect(t, second, "t1")["later"]
+		return p.Runs == 2 && p.State == procRunning
+	})
+	procs := inspect(t, second, "t1")
+	if p := procs["server"]; p.State != procRunning || p.PID != server || p.Runs != 1 {
+		t.Fatalf("server = %+v, want RUNNING as pid %d in its first run", p, server)
+	}
+	if p := procs["later"]; p.ExitCode != 3 {
+		t.Fatalf("later = %+v, want the exit code 3 of the run that failed meanwhile", p)
+	}
+	later2 := readPID(t, filepath.Join(sandbox, "later.pid"))
+	waitFor(t, "the second run's pid", func() bool {
+		later2 = readPID(t, filepath.Join(sandbox, "later.pid"))
+		return later2 != later
+	})
+
+	// A failure under the new plugin is retried too.
+	if err := os.WriteFile(filepath.Join(sandbox, "go"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "later's third run", func() bool { return inspect(t, second, "t1")["later"].Runs == 3 })
+	ck, err := loadCheckpoint(sandbox, "t1")
+	if err != nil {
+		t.Fatalf("checkpoint: %v", err)
+	}
+	for _, p := range ck.Processes {
+		if p.Name == "later" && p.Failures != 2 {
+			t.Fatalf("checkpointed later = %+v, want 2 failures", p)
+		}
+	}
+
+	if err := second.Stop(ctx, "t1", time.Second); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	res, err := second.Wait(ctx, "t1")
+	if err != nil || res.Failed || res.Signal != int(syscall.SIGTERM) {
+		t.Fatalf("Wait = %+v, %v; want stopped with SIGTERM", res, err)
+	}
+	for _, pid := range append([]int{server, later, later2}, coordinatorPIDs(t, sandbox)...) {
+		if pidAlive(pid) {
+			t.Errorf("process %d outlived the stopped task", pid)
+		}
+	}
+}
