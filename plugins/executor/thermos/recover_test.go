@@ -211,3 +211,116 @@ func TestRecoverAfterThePluginIsKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoverLostAndAdoptedRuns covers what a plugin that died may leave
+// behind: a run its coordinator started after the last checkpoint (the new
+// plugin adopts it), and a run whose coordinator died too (LOST: run again,
+// not counted as a failure, so max_failures 1 does not fail the task).
+func TestRecoverLostAndAdoptedRuns(t *testing.T) {
+	ctx := testContext(t)
+	sandbox := t.TempDir()
+	config := `{"processes":[
+		{"name":"adopted","cmdline":"echo $$ > adopted.pid; exec sleep 1000"},
+		{"name":"lost","min_duration":"0s","cmdline":"echo $$ >> lost.pids; exec sleep 1000"}]}`
+	first := startPluginProcess(t)
+	handle, err := first.Start(ctx, &sdk.StartRequest{TaskID: "t2", SandboxDir: sandbox, Config: json.RawMessage(config)})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	adopted := readPID(t, filepath.Join(sandbox, "adopted.pid"))
+	lost := readPID(t, filepath.Join(sandbox, "lost.pids"))
+	waitFor(t, "both runs checkpointed", func() bool {
+		ck, err := loadCheckpoint(sandbox, "t2")
+		return err == nil && ck.Processes[0].Plan == "running" && ck.Processes[1].Plan == "running"
+	})
+	first.kill9(t)
+
+	// Rewind the checkpoint of "adopted" to before its start, as if the
+	// plugin died between starting the coordinator and checkpointing.
+	ck, err := loadCheckpoint(sandbox, "t2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck.Processes[0] = processCheckpoint{Name: "adopted", State: procWaiting, Plan: "pending"}
+	b, err := json.Marshal(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(checkpointPath(sandbox), b); err != nil {
+		t.Fatal(err)
+	}
+	// Kill the coordinator of "lost": its process dies with it and no
+	// exit is recorded.
+	st, ok := readStarted(runDir(sandbox, "lost", 0))
+	if !ok {
+		t.Fatal("no started.json for lost's first run")
+	}
+	if err := syscall.Kill(st.Coordinator, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "lost's process to die with its coordinator", func() bool { return !pidAlive(lost) })
+
+	second := startPluginProcess(t)
+	if err := second.Recover(ctx, handle); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	waitFor(t, "lost's second run", func() bool {
+		p := inspect(t, second, "t2")["lost"]
+		return p.Runs == 2 && p.State == procRunning
+	})
+	procs := inspect(t, second, "t2")
+	if p := procs["adopted"]; p.State != procRunning || p.PID != adopted || p.Runs != 1 {
+		t.Fatalf("adopted = %+v, want its first run RUNNING as pid %d", p, adopted)
+	}
+	if s, err := second.Inspect(ctx, "t2"); err != nil || s.State != taskActive {
+		t.Fatalf("task = %+v, %v; want ACTIVE: a lost run is not a failure", s, err)
+	}
+	if err := second.Stop(ctx, "t2", time.Second); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	pids := strings.Fields(readFile(t, filepath.Join(sandbox, "lost.pids")))
+	if len(pids) != 2 {
+		t.Fatalf("lost.pids = %q, want the pids of two runs", pids)
+	}
+	lost2, _ := strconv.Atoi(pids[1])
+	for _, pid := range append([]int{adopted, lost2}, coordinatorPIDs(t, sandbox)...) {
+		if pidAlive(pid) {
+			t.Errorf("process %d outlived the stopped task", pid)
+		}
+	}
+}
+
+// TestRecoverATaskThatEndedMeanwhile lets a task's last process end while
+// no plugin runs: the recovered task finishes, with its result.
+func TestRecoverATaskThatEndedMeanwhile(t *testing.T) {
+	ctx := testContext(t)
+	sandbox := t.TempDir()
+	first := startPluginProcess(t)
+	handle, err := first.Start(ctx, &sdk.StartRequest{TaskID: "t3", SandboxDir: sandbox, Config: json.RawMessage(
+		`{"processes":[{"name":"only","cmdline":"echo $$ > only.pid; until [ -e go ]; do sleep 0.02; done"}]}`)})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	readPID(t, filepath.Join(sandbox, "only.pid"))
+	first.kill9(t)
+	if err := os.WriteFile(filepath.Join(sandbox, "go"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitForFile(t, filepath.Join(runDir(sandbox, "only", 0), exitFile))
+
+	second := startPluginProcess(t)
+	if err := second.Recover(ctx, handle); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	res, err := second.Wait(ctx, "t3")
+	if err != nil || res.Failed || res.Message != "all processes finished" {
+		t.Fatalf("Wait = %+v, %v; want the task finished", res, err)
+	}
+	if p := inspect(t, second, "t3")["only"]; p.State != procSuccess || p.Runs != 1 {
+		t.Fatalf("only = %+v, want SUCCESS after one run", p)
+	}
+	// Recover on a task known to the plugin is a no-op.
+	if err := second.Recover(ctx, handle); err != nil {
+		t.Fatalf("second Recover: %v", err)
+	}
+}
