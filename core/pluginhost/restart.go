@@ -118,7 +118,10 @@ func (s *supervisor) reportDeath(inst *instance, why string) {
 // recoverTasks hands the tasks of an executor plugin's dead process to its
 // replacement (ExecutorPlugin.Recover with the handle Start returned). A
 // task that cannot be recovered is forgotten, and calls for it say why.
+// Each Recover has the control timeout, whatever is left of the deadline
+// of the call that noticed the death: a short call must not lose tasks.
 func (s *supervisor) recoverTasks(ctx context.Context, inst *instance) {
+	ctx = context.WithoutCancel(ctx)
 	exec, ok := inst.raw.(sdk.ExecutorPlugin)
 	if !ok {
 		return

@@ -121,6 +121,30 @@ func coordinatorPIDs(t *testing.T, sandbox string) []int {
 	return pids
 }
 
+// recoverSandbox returns a fresh sandbox whose runs are killed when the
+// test ends: their processes outlive the plugin processes the test kills,
+// so a test that fails half-way must not leave them behind.
+func recoverSandbox(t *testing.T) string {
+	t.Helper()
+	sandbox := t.TempDir()
+	t.Cleanup(func() {
+		files, _ := filepath.Glob(filepath.Join(sandbox, checkpointDir, "runs", "*", "*", startedFile))
+		for _, f := range files {
+			st, ok := readStarted(filepath.Dir(f))
+			if !ok {
+				continue
+			}
+			if st.PID > 0 && sameProcess(st.PID, st.StartTime) {
+				signalGroup(st.PID, syscall.SIGKILL)
+			}
+			if sameProcess(st.Coordinator, st.CoordinatorStart) {
+				_ = syscall.Kill(st.Coordinator, syscall.SIGKILL)
+			}
+		}
+	})
+	return sandbox
+}
+
 // TestRecoverAfterThePluginIsKilled kills a real plugin process (SIGKILL)
 // under a running task, lets a process fail while no plugin runs, and has a
 // new plugin process recover the task: the long-running process keeps its
@@ -128,7 +152,7 @@ func coordinatorPIDs(t *testing.T, sandbox string) []int {
 // retries go on under the new plugin, and Stop leaves no process behind.
 func TestRecoverAfterThePluginIsKilled(t *testing.T) {
 	ctx := testContext(t)
-	sandbox := t.TempDir()
+	sandbox := recoverSandbox(t)
 	// "later" fails (exit 3) each time the test creates the file "go".
 	config := `{"processes":[
 		{"name":"server","cmdline":"echo $$ > server.pid; while true; do sleep 0.05; done"},
@@ -218,7 +242,7 @@ func TestRecoverAfterThePluginIsKilled(t *testing.T) {
 // not counted as a failure, so max_failures 1 does not fail the task).
 func TestRecoverLostAndAdoptedRuns(t *testing.T) {
 	ctx := testContext(t)
-	sandbox := t.TempDir()
+	sandbox := recoverSandbox(t)
 	config := `{"processes":[
 		{"name":"adopted","cmdline":"echo $$ > adopted.pid; exec sleep 1000"},
 		{"name":"lost","min_duration":"0s","cmdline":"echo $$ >> lost.pids; exec sleep 1000"}]}`
@@ -294,7 +318,7 @@ func TestRecoverLostAndAdoptedRuns(t *testing.T) {
 // no plugin runs: the recovered task finishes, with its result.
 func TestRecoverATaskThatEndedMeanwhile(t *testing.T) {
 	ctx := testContext(t)
-	sandbox := t.TempDir()
+	sandbox := recoverSandbox(t)
 	first := startPluginProcess(t)
 	handle, err := first.Start(ctx, &sdk.StartRequest{TaskID: "t3", SandboxDir: sandbox, Config: json.RawMessage(
 		`{"processes":[{"name":"only","cmdline":"echo $$ > only.pid; until [ -e go ]; do sleep 0.02; done"}]}`)})
