@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -113,7 +114,7 @@ func (e *executor) Start(_ context.Context, req *sdk.StartRequest) (*sdk.TaskHan
 		return nil, fmt.Errorf("%w: task %q already exists", sdk.ErrFailedPrecondition, req.TaskID)
 	}
 	env := taskEnv(os.Environ(), req.Env, sandbox)
-	t := newTask(req.TaskID, sandbox, e.bash, env, cfg, req.Config, e.logger.With("task_id", req.TaskID))
+	t := newTask(req.TaskID, sandbox, e.bash, env, cfg, slices.Clone(req.Config), e.logger.With("task_id", req.TaskID))
 	t.as, t.userWarning = roleUser(cfg.role, sandbox)
 	if t.userWarning != "" {
 		t.logger.Warn("not switching user", "role", cfg.role, "reason", t.userWarning)
