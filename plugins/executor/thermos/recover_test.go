@@ -166,6 +166,19 @@ func TestRecoverAfterThePluginIsKilled(t *testing.T) {
 	}
 	server := readPID(t, filepath.Join(sandbox, "server.pid"))
 	later := readPID(t, filepath.Join(sandbox, "later.pid"))
+	// The checkpoint names each running process by pid and start time.
+	waitFor(t, "both processes in the checkpoint", func() bool {
+		ck, err := loadCheckpoint(sandbox, "t1")
+		return err == nil && ck.Processes[0].PID == server && ck.Processes[1].PID == later
+	})
+	ck, err := loadCheckpoint(sandbox, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if start, alive := procStartTime(server); !alive || ck.Processes[0].StartTime != start || ck.Stage != "active" ||
+		!json.Valid(ck.Config) || ck.Processes[0].CoordPID == 0 {
+		t.Fatalf("checkpoint = %+v, want server's start time %d, the config and its coordinator", ck, start)
+	}
 
 	first.kill9(t)
 	if !pidAlive(server) || !pidAlive(later) {
@@ -212,7 +225,7 @@ func TestRecoverAfterThePluginIsKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "later's third run", func() bool { return inspect(t, second, "t1")["later"].Runs == 3 })
-	ck, err := loadCheckpoint(sandbox, "t1")
+	ck, err = loadCheckpoint(sandbox, "t1")
 	if err != nil {
 		t.Fatalf("checkpoint: %v", err)
 	}
