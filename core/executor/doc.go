@@ -25,6 +25,15 @@
 // that the scheduler sets in CommandInfo.environment. Members are
 // ephemeral and go with the executor's session.
 //
+// Plugin crashes: the plugin runs under pluginhost's supervision. If its
+// process dies (crash, kill -9), the next call (the interrupted Wait, or a
+// status refresh) starts a new one and hands it the task with Recover
+// before going on; thermos recovers the task from its checkpoint in the
+// sandbox, its processes having outlived the plugin (see
+// plugins/executor/thermos), so the task stays RUNNING in Mesos without a
+// new launch. A task the new process cannot recover is reported TASK_LOST,
+// with the reason in the message.
+//
 // The executor keeps <sandbox>/.aurora/task.json up to date for the
 // observer: the task's identity, state, health, and processes as the
 // plugin reports them.

@@ -17,8 +17,10 @@
 // died (crash, kill -9), the client logs it with the plugin's name and exit
 // status, starts a fresh process after an exponential backoff with jitter
 // (100ms doubling to 10s by default), replays the last successful
-// Configure, and retries the call once. Every call has a deadline (the
-// Spec's Timeout, else Timeouts; none for executor Wait). A circuit breaker
+// Configure, hands an executor's tasks to the new process (Recover with the
+// handles Start returned; see ExecutorClient), and retries the call once.
+// Every call has a deadline (the Spec's Timeout, else Timeouts; none for
+// executor Wait). A circuit breaker
 // per plugin opens after consecutive failures and lets one probe through
 // after a cooldown (WithCircuitBreaker). WithMetrics registers per-plugin
 // Prometheus metrics: calls, errors, latency, restarts, circuit state.

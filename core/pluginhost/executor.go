@@ -10,9 +10,13 @@ import (
 // ExecutorClient calls a supervised executor plugin. It implements
 // sdk.ExecutorPlugin.
 //
-// A restarted executor has lost its tasks: a call that was interrupted by
-// the crash is retried on the new process and fails with sdk.ErrNotFound
-// for tasks the new process does not know.
+// The client remembers the handle of every task it started or recovered
+// and has not destroyed. When the process dies, its replacement is given
+// each of them (Recover) before any other call, so an executor whose tasks
+// outlive it (thermos keeps checkpoints) goes on running them; a call that
+// the crash interrupted is retried on the new process. A task the new
+// process could not recover is forgotten: calls for it fail with
+// sdk.ErrNotFound, saying why the recovery failed.
 type ExecutorClient struct {
 	clientBase
 }
@@ -23,17 +27,22 @@ var (
 )
 
 func (c *ExecutorClient) Start(ctx context.Context, req *sdk.StartRequest) (*sdk.TaskHandle, error) {
-	return call(ctx, c.sup, "Start", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.TaskHandle, error) {
+	h, err := call(ctx, c.sup, "Start", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.TaskHandle, error) {
 		return b.(sdk.ExecutorPlugin).Start(ctx, req)
 	})
+	if err == nil {
+		c.sup.track(h)
+	}
+	return h, err
 }
 
 // Wait has no deadline of its own: it blocks until the task ends or ctx is
 // done.
 func (c *ExecutorClient) Wait(ctx context.Context, taskID string) (*sdk.ExitResult, error) {
-	return call(ctx, c.sup, "Wait", 0, func(ctx context.Context, b sdk.Base) (*sdk.ExitResult, error) {
+	res, err := call(ctx, c.sup, "Wait", 0, func(ctx context.Context, b sdk.Base) (*sdk.ExitResult, error) {
 		return b.(sdk.ExecutorPlugin).Wait(ctx, taskID)
 	})
+	return res, c.sup.explain(taskID, err)
 }
 
 // Stop's deadline is the grace period plus the control timeout.
@@ -45,26 +54,32 @@ func (c *ExecutorClient) Stop(ctx context.Context, taskID string, grace time.Dur
 	_, err := call(ctx, c.sup, "Stop", timeout, func(ctx context.Context, b sdk.Base) (struct{}, error) {
 		return struct{}{}, b.(sdk.ExecutorPlugin).Stop(ctx, taskID, grace)
 	})
-	return err
+	return c.sup.explain(taskID, err)
 }
 
 func (c *ExecutorClient) Signal(ctx context.Context, taskID string, signal string) error {
 	_, err := call(ctx, c.sup, "Signal", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (struct{}, error) {
 		return struct{}{}, b.(sdk.ExecutorPlugin).Signal(ctx, taskID, signal)
 	})
-	return err
+	return c.sup.explain(taskID, err)
 }
 
 func (c *ExecutorClient) Inspect(ctx context.Context, taskID string) (*sdk.TaskStatus, error) {
-	return call(ctx, c.sup, "Inspect", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.TaskStatus, error) {
+	st, err := call(ctx, c.sup, "Inspect", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.TaskStatus, error) {
 		return b.(sdk.ExecutorPlugin).Inspect(ctx, taskID)
 	})
+	return st, c.sup.explain(taskID, err)
 }
 
+// Recover hands a task to the plugin; once recovered, it is recovered
+// again whenever the plugin restarts.
 func (c *ExecutorClient) Recover(ctx context.Context, handle *sdk.TaskHandle) error {
 	_, err := call(ctx, c.sup, "Recover", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (struct{}, error) {
 		return struct{}{}, b.(sdk.ExecutorPlugin).Recover(ctx, handle)
 	})
+	if err == nil {
+		c.sup.track(handle)
+	}
 	return err
 }
 
@@ -72,5 +87,8 @@ func (c *ExecutorClient) Destroy(ctx context.Context, taskID string, force bool)
 	_, err := call(ctx, c.sup, "Destroy", c.sup.controlTimeout(), func(ctx context.Context, b sdk.Base) (struct{}, error) {
 		return struct{}{}, b.(sdk.ExecutorPlugin).Destroy(ctx, taskID, force)
 	})
-	return err
+	if err == nil {
+		c.sup.untrack(taskID)
+	}
+	return c.sup.explain(taskID, err)
 }

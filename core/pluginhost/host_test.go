@@ -1,12 +1,14 @@
 package pluginhost
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -263,37 +265,123 @@ func TestExecutorPluginInSubprocess(t *testing.T) {
 	}
 }
 
-func TestExecutorWaitAcrossCrash(t *testing.T) {
+// TestExecutorTasksSurviveACrash kills the thermos plugin process under a
+// running task: the restarted process recovers the task before the
+// interrupted Wait is retried, the task's process keeps running with the
+// same pid, and Stop still ends it.
+func TestExecutorTasksSurviveACrash(t *testing.T) {
 	h, _ := newTestHost(t)
 	e, err := h.Executor(testContext(t), builtinSpec(t, sdk.KindExecutor, "thermos"))
 	if err != nil {
 		t.Fatalf("Executor: %v", err)
 	}
 	ctx := testContext(t)
-	if _, err := e.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: t.TempDir(),
-		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"sleep 1000"}]}`)}); err != nil {
+	sandbox := t.TempDir()
+	if _, err := e.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox,
+		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"echo $$ > s.pid; exec sleep 1000"}]}`)}); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	waitErr := make(chan error, 1)
+	pid := readPIDFile(t, filepath.Join(sandbox, "s.pid"))
+	type waited struct {
+		res *sdk.ExitResult
+		err error
+	}
+	waitRes := make(chan waited, 1)
 	go func() {
-		_, err := e.Wait(ctx, "t1")
-		waitErr <- err
+		res, err := e.Wait(ctx, "t1")
+		waitRes <- waited{res, err}
 	}()
 	select {
-	case err := <-waitErr:
-		t.Fatalf("Wait returned while the task runs: %v", err)
+	case w := <-waitRes:
+		t.Fatalf("Wait returned while the task runs: %+v, %v", w.res, w.err)
 	case <-time.After(200 * time.Millisecond):
+	}
+	old := e.PID()
+	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Inspect(ctx, "t1")
+	if err != nil {
+		t.Fatalf("Inspect after the crash: %v", err)
+	}
+	if got := e.Restarts(); got != 1 || e.PID() == old {
+		t.Fatalf("Restarts() = %d, PID %d (was %d); want one restart", got, e.PID(), old)
+	}
+	if len(st.Processes) != 1 || st.Processes[0].PID != pid || st.Processes[0].State != "RUNNING" {
+		t.Fatalf("Inspect after the crash = %+v, want s RUNNING as pid %d", st, pid)
+	}
+	select {
+	case w := <-waitRes:
+		t.Fatalf("Wait returned across the crash: %+v, %v", w.res, w.err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := e.Stop(ctx, "t1", time.Second); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	w := <-waitRes
+	if w.err != nil || w.res.Signal != int(syscall.SIGTERM) {
+		t.Fatalf("Wait = %+v, %v; want the task stopped with SIGTERM", w.res, w.err)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) && !isZombie(pid) {
+		t.Fatalf("process %d outlived the stopped task", pid)
+	}
+	if err := e.Destroy(ctx, "t1", false); err != nil {
+		t.Fatalf("Destroy: %v", err)
+	}
+}
+
+// TestExecutorTaskNotRecoveredAfterACrash removes a task's checkpoint
+// before the plugin crashes: the task is lost, and Wait says why.
+func TestExecutorTaskNotRecoveredAfterACrash(t *testing.T) {
+	h, _ := newTestHost(t)
+	e, err := h.Executor(testContext(t), builtinSpec(t, sdk.KindExecutor, "thermos"))
+	if err != nil {
+		t.Fatalf("Executor: %v", err)
+	}
+	ctx := testContext(t)
+	sandbox := t.TempDir()
+	if _, err := e.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox,
+		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"echo $$ > s.pid; exec sleep 1000"}]}`)}); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	pid := readPIDFile(t, filepath.Join(sandbox, "s.pid"))
+	defer syscall.Kill(-pid, syscall.SIGKILL) // no executor will stop it
+	if err := os.RemoveAll(filepath.Join(sandbox, ".thermos")); err != nil {
+		t.Fatal(err)
 	}
 	if err := syscall.Kill(e.PID(), syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	// The restarted executor does not know the task: it was lost.
-	if err := <-waitErr; !errors.Is(err, sdk.ErrNotFound) {
-		t.Fatalf("Wait across a crash: err = %v, want ErrNotFound from the new process", err)
+	_, err = e.Wait(ctx, "t1")
+	if !errors.Is(err, sdk.ErrNotFound) || !strings.Contains(err.Error(), "could not recover the task") {
+		t.Fatalf("Wait across a crash without a checkpoint: err = %v, want ErrNotFound saying the recovery failed", err)
 	}
-	if got := e.Restarts(); got != 1 {
-		t.Fatalf("Restarts() = %d, want 1", got)
+}
+
+// readPIDFile polls until path holds a pid.
+func readPIDFile(t *testing.T, path string) int {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+				return pid
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	t.Fatalf("%s holds no pid", path)
+	return 0
+}
+
+// isZombie reports whether pid has exited and awaits its parent's wait.
+func isZombie(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i > 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
 
 func TestPluginEnvironment(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aurora-go/aurora/sdk"
@@ -85,6 +86,8 @@ func (s *supervisor) replace(ctx context.Context, dead *instance, why string) (*
 		s.logger.Error("plugin restart failed", "plugin", s.spec.String(), "error", err)
 		return nil, fmt.Errorf("restart: %w", err)
 	}
+	// Tasks first: no call reaches the new process before they are back.
+	s.recoverTasks(ctx, inst)
 	if err := s.install(inst); err != nil {
 		return nil, err
 	}
@@ -110,4 +113,75 @@ func (s *supervisor) reportDeath(inst *instance, why string) {
 	}
 	s.logger.Error("plugin process died", "plugin", s.spec.String(), "pid", inst.pid,
 		"exit", exit, "uptime", time.Since(inst.started).Round(time.Millisecond), "detected", why)
+}
+
+// recoverTasks hands the tasks of an executor plugin's dead process to its
+// replacement (ExecutorPlugin.Recover with the handle Start returned). A
+// task that cannot be recovered is forgotten, and calls for it say why.
+// Each Recover has the control timeout, whatever is left of the deadline
+// of the call that noticed the death: a short call must not lose tasks.
+func (s *supervisor) recoverTasks(ctx context.Context, inst *instance) {
+	ctx = context.WithoutCancel(ctx)
+	exec, ok := inst.raw.(sdk.ExecutorPlugin)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	handles := make([]*sdk.TaskHandle, 0, len(s.handles))
+	for _, h := range s.handles {
+		handles = append(handles, h)
+	}
+	s.mu.Unlock()
+	for _, h := range handles {
+		rctx, cancel := withTimeout(ctx, s.controlTimeout())
+		err := exec.Recover(rctx, h)
+		cancel()
+		s.mu.Lock()
+		if err != nil {
+			delete(s.handles, h.TaskID)
+			s.unrecovered[h.TaskID] = err
+		}
+		s.mu.Unlock()
+		if err != nil {
+			s.logger.Error("restarted plugin could not recover a task", "plugin", s.spec.String(), "task_id", h.TaskID, "error", err)
+			continue
+		}
+		s.logger.Info("task recovered by the restarted plugin", "plugin", s.spec.String(), "task_id", h.TaskID, "pid", inst.pid)
+	}
+}
+
+// track remembers the handle of a task the plugin runs.
+func (s *supervisor) track(h *sdk.TaskHandle) {
+	if h == nil || h.TaskID == "" {
+		return
+	}
+	c := *h
+	c.State = slices.Clone(h.State)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handles[h.TaskID] = &c
+	delete(s.unrecovered, h.TaskID)
+}
+
+// untrack forgets a destroyed task.
+func (s *supervisor) untrack(taskID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.handles, taskID)
+	delete(s.unrecovered, taskID)
+}
+
+// explain adds, to an error about a task that a restarted plugin does not
+// know, why it could not be recovered.
+func (s *supervisor) explain(taskID string, err error) error {
+	if err == nil || !errors.Is(err, sdk.ErrNotFound) {
+		return err
+	}
+	s.mu.Lock()
+	why := s.unrecovered[taskID]
+	s.mu.Unlock()
+	if why == nil {
+		return err
+	}
+	return fmt.Errorf("%w (plugin %s was restarted and could not recover the task: %v)", err, s.spec, why)
 }

@@ -53,15 +53,22 @@ type supervisor struct {
 	notBefore time.Time // earliest next start
 	config    json.RawMessage
 	hasConfig bool
+	// handles are the executor tasks started or recovered through this
+	// supervisor and not destroyed: a restarted executor recovers them.
+	handles map[string]*sdk.TaskHandle
+	// unrecovered says why a task could not be recovered after a restart.
+	unrecovered map[string]error
 }
 
 func newSupervisor(h *Host, spec Spec) *supervisor {
 	s := &supervisor{
-		host:      h,
-		spec:      spec,
-		logger:    h.logger.Named(spec.Kind + "." + spec.Name),
-		opts:      h.opts,
-		startLock: make(chan struct{}, 1),
+		host:        h,
+		spec:        spec,
+		logger:      h.logger.Named(spec.Kind + "." + spec.Name),
+		opts:        h.opts,
+		startLock:   make(chan struct{}, 1),
+		handles:     make(map[string]*sdk.TaskHandle),
+		unrecovered: make(map[string]error),
 	}
 	if len(spec.Config) > 0 {
 		s.config, s.hasConfig = slices.Clone(spec.Config), true

@@ -22,8 +22,7 @@
 //   - Each run of a process is `bash -c <cmdline>` with the sandbox as its
 //     working directory, in its own process group, with stdout and stderr in
 //     <sandbox>/.logs/<process>/<run>/{stdout,stderr} (runs count from 0).
-//     On Linux a process is killed if the plugin dies (Pdeathsig). If the
-//     sandbox holds .thermos_profile, bash loads it through BASH_ENV.
+//     If the sandbox holds .thermos_profile, bash loads it through BASH_ENV.
 //   - A process starts when every process it is `after` has finished, and
 //     no sooner than min_duration after its previous run ended; sequential
 //     runs the processes in the order written. max_concurrency caps the
@@ -42,7 +41,34 @@
 //     Process groups left behind by processes that exited (background
 //     children) are killed when the task ends.
 //
-// The executor keeps its tasks in memory: a restarted plugin has no tasks,
-// and on Linux the processes of the old one were killed with it, so Recover
-// succeeds only for tasks this plugin instance is running.
+// Checkpoints and recovery (reference aurora.md 4, Thermos's runner and
+// coordinators): a task's processes do not depend on the plugin process.
+// Each run is started by a coordinator, the plugin's own binary re-executed
+// with AURORA_THERMOS_COORDINATOR=1 (see init in coordinator.go): it starts
+// the process (killed if the coordinator dies, on Linux), waits for it and
+// records how it ended. Coordinators join the process group of the plugin's
+// host (the executor, which the agent kills with its container), not the
+// plugin's, so a plugin that crashes or is killed leaves them running. The
+// task's state lives in its sandbox:
+//
+//	.thermos/checkpoint.json   the task as started (configuration and
+//	                           environment) and the runner's state: stage,
+//	                           per process run count, state, failures, pid
+//	                           and start time, coordinator, exit status;
+//	                           replaced atomically (fsync, rename) on every
+//	                           change
+//	.thermos/runs/<process>/<run>/started.json
+//	                           the process and its coordinator, each a pid
+//	                           and a start time from /proc/<pid>/stat
+//	.thermos/runs/<process>/<run>/exit.json
+//	                           the exit code and signal, from the coordinator
+//
+// Recover, given the handle Start returned (its state names the sandbox),
+// takes over a task of an earlier plugin instance: it reads the checkpoint,
+// watches the running processes through their coordinators (a pid counts as
+// the process only if its start time matches), records the runs that ended
+// meanwhile from exit.json, adopts a run whose coordinator started after the
+// last checkpoint, and drives the task on: retries, ordering, finalization,
+// Stop and Wait as for any task. A run whose coordinator vanished without
+// recording an exit is LOST and run again without counting as a failure.
 package thermos

@@ -33,6 +33,35 @@ func livePgids() (map[int]struct{}, bool) {
 	return live, true
 }
 
+// procStartTime returns the start time of process pid (field 22 of
+// /proc/<pid>/stat, in clock ticks since boot) and whether it is alive (not
+// a zombie). Together with the pid it names one process: a pid recycled for
+// another process has another start time.
+func procStartTime(pid int) (start uint64, alive bool) {
+	if pid <= 0 {
+		return 0, false
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	state, _, ok := parseStat(stat)
+	if !ok || state == 'Z' || state == 'X' {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	fields := bytes.Fields(stat[i+1:])
+	// fields[0] is field 3 (state), so field 22 (starttime) is fields[19].
+	if len(fields) < 20 {
+		return 0, false
+	}
+	start, err = strconv.ParseUint(string(fields[19]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return start, true
+}
+
 // parseStat extracts the state and process group from /proc/<pid>/stat:
 // "pid (comm) state ppid pgrp ...", where comm may hold spaces and parens.
 func parseStat(stat []byte) (state byte, pgrp int, ok bool) {

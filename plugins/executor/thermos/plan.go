@@ -181,43 +181,56 @@ func (t *task) launchReady(now time.Time, final bool) bool {
 	return failed
 }
 
+// launch starts the next run of p through its coordinator and checkpoints
+// the start. This plugin instance waits for the coordinator, its child; a
+// later instance watches it (reattach).
 func (t *task) launch(p *process) error {
 	run := p.runs
-	cmd, release, err := startRun(t.bash, t.sandbox, t.env, p.cfg, run, t.as, t.userWarning)
+	dir := runDir(t.sandbox, p.cfg.name, run)
+	c, st, err := startCoordinator(t.newCoordSpec(p, run, dir))
 	if err != nil {
 		return err
 	}
 	p.runs++
-	p.pid = cmd.Process.Pid
+	p.pid, p.startTime = st.PID, st.StartTime
+	p.coordPID, p.coordStart = st.Coordinator, st.CoordinatorStart
 	p.plan = planRunning
 	p.state = procRunning
 	p.signaled = false
 	p.launchErr = nil
 	t.running++
 	t.groups[p.pid] = struct{}{} // Setpgid: the group id is the pid
-	t.logger.Debug("process started", "process", p.cfg.name, "run", run, "pid", p.pid)
+	t.logger.Debug("process started", "process", p.cfg.name, "run", run, "pid", p.pid, "coordinator", st.Coordinator)
+	t.checkpoint()
 
 	name, exits := p.cfg.name, t.exits
 	go func() {
-		_ = cmd.Wait() // the exit status is in ProcessState
-		release()
-		exits <- exitEvent{name: name, run: run, state: cmd.ProcessState}
+		exits <- c.wait(name, run)
 	}()
 	return nil
 }
 
 func (t *task) onExit(ev exitEvent, now time.Time) {
+	defer t.checkpoint()
 	p := t.procs[ev.name]
 	t.running--
-	p.pid = 0
+	p.pid, p.startTime, p.coordPID, p.coordStart = 0, 0, 0, 0
 	p.lastExit = now
-	p.exitCode, p.signal = exitStatus(ev.state)
+	p.exitCode, p.signal = ev.exitCode, ev.signal
+	if ev.lost != "" {
+		p.exitCode, p.signal = -1, 0
+	}
 	t.logger.Debug("process exited", "process", p.cfg.name, "run", ev.run,
-		"exit_code", p.exitCode, "signal", p.signal)
+		"exit_code", p.exitCode, "signal", p.signal, "lost", ev.lost)
 	switch {
 	case p.signaled:
 		p.plan = planKilled
 		p.state = procKilled
+	case ev.lost != "":
+		// Thermos's LOST: run it again; it is not a failure of the process.
+		t.logger.Warn("process lost; will run again", "process", p.cfg.name, "run", ev.run, "reason", ev.lost)
+		p.plan = planPending
+		p.state = procWaiting
 	case p.exitCode == 0 && p.signal == 0:
 		if p.cfg.daemon {
 			p.plan = planPending

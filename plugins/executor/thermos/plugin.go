@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -113,12 +114,21 @@ func (e *executor) Start(_ context.Context, req *sdk.StartRequest) (*sdk.TaskHan
 		return nil, fmt.Errorf("%w: task %q already exists", sdk.ErrFailedPrecondition, req.TaskID)
 	}
 	env := taskEnv(os.Environ(), req.Env, sandbox)
-	t := newTask(req.TaskID, sandbox, e.bash, env, cfg, e.logger.With("task_id", req.TaskID))
+	t := newTask(req.TaskID, sandbox, e.bash, env, cfg, slices.Clone(req.Config), e.logger.With("task_id", req.TaskID))
 	t.as, t.userWarning = roleUser(cfg.role, sandbox)
 	if t.userWarning != "" {
 		t.logger.Warn("not switching user", "role", cfg.role, "reason", t.userWarning)
 	}
+	// The first checkpoint is written before Start returns: a task the
+	// executor knows about can always be recovered.
+	t.mu.Lock()
+	err = t.save()
+	t.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("task %q: %w", req.TaskID, err)
+	}
 	e.tasks[req.TaskID] = t
+	t.logger.Info("task started", "processes", len(t.order))
 	go t.run()
 
 	state, err := json.Marshal(handleState{Sandbox: sandbox, RunnerPID: os.Getpid()})
@@ -174,13 +184,40 @@ func (e *executor) Inspect(_ context.Context, taskID string) (*sdk.TaskStatus, e
 	return t.status(), nil
 }
 
-// Recover succeeds for tasks this plugin instance runs. Tasks of an earlier
-// instance are gone: their processes were its children (and, on Linux, died
-// with it), so they cannot be waited for.
+// Recover takes over a task: one this instance runs already, or one of an
+// earlier instance of the plugin, from the checkpoint in the sandbox that
+// the handle names. The task's processes outlived that instance (their
+// coordinators did); the recovered task watches them, records how the runs
+// that ended meanwhile ended, and goes on from there.
 func (e *executor) Recover(_ context.Context, handle *sdk.TaskHandle) error {
-	if _, err := e.task(handle.TaskID); err != nil {
-		return fmt.Errorf("cannot recover: %w (a restarted thermos executor does not keep the tasks of the previous one)", err)
+	if handle == nil || handle.TaskID == "" {
+		return fmt.Errorf("%w: a handle with a task id is required", sdk.ErrInvalidArgument)
 	}
+	if _, err := e.task(handle.TaskID); err == nil {
+		return nil
+	}
+	var hs handleState
+	if len(handle.State) > 0 {
+		if err := json.Unmarshal(handle.State, &hs); err != nil {
+			return fmt.Errorf("%w: task %q: the handle's state is not this plugin's: %w", sdk.ErrInvalidArgument, handle.TaskID, err)
+		}
+	}
+	if hs.Sandbox == "" {
+		return fmt.Errorf("cannot recover task %q: %w: this executor does not run it, and the handle names no sandbox to recover it from", handle.TaskID, sdk.ErrNotFound)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, exists := e.tasks[handle.TaskID]; exists {
+		return nil // recovered meanwhile
+	}
+	t, err := recoverTask(handle.TaskID, hs.Sandbox, e.bash, e.logger.With("task_id", handle.TaskID))
+	if err != nil {
+		return fmt.Errorf("cannot recover task %q: %w", handle.TaskID, err)
+	}
+	e.tasks[handle.TaskID] = t
+	t.logger.Info("task recovered", "sandbox", hs.Sandbox, "state", t.stateName(), "running", t.running)
+	go t.run()
 	return nil
 }
 

@@ -43,9 +43,15 @@ type process struct {
 	runs     int
 	failures int
 	pid      int
-	exitCode int
-	signal   int
-	lastExit time.Time
+	// startTime is the running process's start time (/proc/<pid>/stat),
+	// which tells it from a process that got its pid later.
+	startTime uint64
+	// coordPID and coordStart name the coordinator of the running process.
+	coordPID   int
+	coordStart uint64
+	exitCode   int
+	signal     int
+	lastExit   time.Time
 	// launchErr is why the last run could not be started, if it could not.
 	launchErr error
 	// signaled is set when cleanup or Stop signalled the running process, so
@@ -78,15 +84,20 @@ func (p *process) outcome() string {
 	}
 }
 
-// exitEvent reports the end of one run of a process.
+// exitEvent reports the end of one run of a process, as its coordinator
+// recorded it.
 type exitEvent struct {
-	name  string
-	run   int
-	state *os.ProcessState
+	name     string
+	run      int
+	exitCode int
+	signal   int
+	// lost, if set, says why the end of the run is unknown (Thermos's LOST
+	// process: run again, not counted as a failure).
+	lost string
 }
 
 // exitStatus returns the exit code and the signal that ended a process
-// (exit code -1 when it was killed by a signal).
+// (exit code -1 when it was killed by a signal); a coordinator records them.
 func exitStatus(ps *os.ProcessState) (code, signal int) {
 	if ps == nil {
 		return -1, 0
@@ -105,7 +116,8 @@ func logDir(sandbox, process string, run int) string {
 // startRun starts run number run of a process: bash -c cmdline in the
 // sandbox, in its own process group, with stdout and stderr in the run's
 // log directory (or wherever its logger says). release closes the log
-// files; call it once cmd.Wait has returned.
+// files; call it once cmd.Wait has returned. The coordinator of the run
+// calls it, so the process is the coordinator's child.
 func startRun(bash, sandbox string, env []string, cfg processConfig, run int, as *runAs, warning string) (cmd *exec.Cmd, release func(), err error) {
 	dir := logDir(sandbox, cfg.name, run)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -38,8 +38,11 @@ func TestEphemeralProcessDoesNotHoldTheTask(t *testing.T) {
 
 func TestEphemeralFailureDoesNotFailTheTask(t *testing.T) {
 	e := newTestExecutor(t)
+	// main ends soon after the second run of flaky has ended (its
+	// coordinator recorded the exit), so the task does not clean flaky up
+	// first.
 	id, _ := start(t, e, `{"processes":[
-		{"name":"main","cmdline":"sleep 0.3"},
+		{"name":"main","cmdline":"until [ -e .thermos/runs/flaky/1/exit.json ]; do sleep 0.05; done; sleep 0.5"},
 		{"name":"flaky","ephemeral":true,"max_failures":2,"min_duration":"0s","cmdline":"exit 4"}]}`, nil)
 	if res := wait(t, e, id); res.Failed {
 		t.Fatalf("result = %+v, want success: an ephemeral process's failures do not count", res)

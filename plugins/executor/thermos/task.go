@@ -2,6 +2,7 @@ package thermos
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -51,7 +52,9 @@ type task struct {
 	env     []string
 	bash    string
 	cfg     *taskConfig
-	logger  hclog.Logger
+	// rawConfig is StartRequest.Config, kept for the checkpoint.
+	rawConfig json.RawMessage
+	logger    hclog.Logger
 	// as is the identity processes run as; nil keeps the executor's.
 	as *runAs
 	// userWarning, if set, is written to every process's stderr log.
@@ -72,21 +75,23 @@ type task struct {
 	escalated bool             // everything was SIGKILLed
 	firstFail *process
 	result    *sdk.ExitResult
+	saved     []byte // the checkpoint last written
 }
 
-func newTask(id, sandbox, bash string, env []string, cfg *taskConfig, logger hclog.Logger) *task {
+func newTask(id, sandbox, bash string, env []string, cfg *taskConfig, rawConfig json.RawMessage, logger hclog.Logger) *task {
 	t := &task{
-		id:      id,
-		sandbox: sandbox,
-		env:     env,
-		bash:    bash,
-		cfg:     cfg,
-		logger:  logger,
-		exits:   make(chan exitEvent),
-		stops:   make(chan time.Duration),
-		done:    make(chan struct{}),
-		procs:   make(map[string]*process, len(cfg.processes)),
-		groups:  make(map[int]struct{}),
+		id:        id,
+		sandbox:   sandbox,
+		env:       env,
+		bash:      bash,
+		cfg:       cfg,
+		rawConfig: rawConfig,
+		logger:    logger,
+		exits:     make(chan exitEvent),
+		stops:     make(chan time.Duration),
+		done:      make(chan struct{}),
+		procs:     make(map[string]*process, len(cfg.processes)),
+		groups:    make(map[int]struct{}),
 	}
 	for _, pc := range cfg.processes {
 		p := &process{cfg: pc, state: procWaiting}
@@ -96,14 +101,15 @@ func newTask(id, sandbox, bash string, env []string, cfg *taskConfig, logger hcl
 	return t
 }
 
-// run drives the task until it has ended and no process of it is alive.
+// run drives the task until it has ended and no process of it is alive,
+// checkpointing its state as it changes.
 func (t *task) run() {
 	defer close(t.done)
-	t.logger.Info("task started", "processes", len(t.order))
 	for {
 		now := time.Now()
 		t.mu.Lock()
 		t.step(now)
+		t.checkpoint()
 		ended := t.stage == stageDone
 		wake := t.nextWake(now)
 		t.mu.Unlock()
@@ -269,6 +275,7 @@ func (t *task) finish() {
 	defer t.mu.Unlock()
 	clear(t.groups)
 	t.result = t.buildResult()
+	t.checkpoint()
 	t.logger.Info("task ended", "state", t.stateName(), "exit_code", t.result.ExitCode,
 		"signal", t.result.Signal, "message", t.result.Message)
 }
