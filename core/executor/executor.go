@@ -40,6 +40,9 @@ type Config struct {
 	// AnnounceHost is the host announced for tasks; empty means the
 	// agent's hostname (or AURORA_ANNOUNCER_HOSTNAME).
 	AnnounceHost string
+	// PluginCache holds the catalog plugins this executor fetches; nil
+	// means the agent's shared one (see pluginCacheFor).
+	PluginCache *PluginCache
 }
 
 // Executor serves one agent connection and the tasks it launches.
@@ -79,6 +82,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.KillGrace == 0 {
 		cfg.KillGrace = 5 * time.Second
 	}
+	cfg.PluginCache = pluginCacheFor(cfg.PluginCache, env.Sandbox, os.Getenv, cfg.Logger)
 	cli := httpcli.New(
 		httpcli.Endpoint("http://"+env.AgentEndpoint+"/api/v1/executor"),
 		httpcli.Codec(codecs.ByMediaType[codecs.MediaTypeProtobuf]),

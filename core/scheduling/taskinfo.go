@@ -18,6 +18,7 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 	job := t.Config
 	data, err := json.Marshal(&spec.AssignedTask{
 		TaskID: t.ID, Instance: t.Instance, AgentID: t.AgentID, Host: t.Host, Ports: t.Ports, Job: job,
+		ExecutorPlugin: s.executorPlugin(t),
 	})
 	if err != nil {
 		return mesos.TaskInfo{}, fmt.Errorf("encode assigned task %s: %w", t.ID, err)
@@ -63,6 +64,23 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 			},
 		},
 	}, nil
+}
+
+// executorPlugin is the catalog plugin that runs t's executor, or nil when
+// the executor is built in. A catalog executor that no longer resolves (it
+// was disabled since the job was created) is launched without one: the
+// executor then fails the task naming the plugin, which the task's
+// failure policy handles, rather than the launch failing over and over.
+func (s *Scheduler) executorPlugin(t *state.Task) *spec.CatalogPlugin {
+	if s.cfg.Executor.Plugins == nil || t.Config.Executor == "" {
+		return nil
+	}
+	p, err := s.cfg.Executor.Plugins.ExecutorPlugin(t.Config.Executor)
+	if err != nil {
+		s.logger.Warn("cannot resolve the job's executor plugin; the executor will fail the task", "task_id", t.ID, "executor", t.Config.Executor, "error", err)
+		return nil
+	}
+	return p
 }
 
 func scalar(name string, v float64) mesos.Resource {
