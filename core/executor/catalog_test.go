@@ -239,3 +239,37 @@ func TestTaskPluginSpec(t *testing.T) {
 		t.Fatal("a catalog entry for another executor must be refused")
 	}
 }
+
+func TestCatalogAnnouncerFromEnv(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == EnvDiscoveryPlugin {
+				return v
+			}
+			return ""
+		}
+	}
+	if a, err := catalogAnnouncer(env(""), nil, nil, nil); a != nil || err != nil {
+		t.Fatalf("unset: %v, %v; want no announcer", a, err)
+	}
+	if _, err := catalogAnnouncer(env("{"), nil, nil, nil); err == nil {
+		t.Fatal("malformed JSON must be an error")
+	}
+	if _, err := catalogAnnouncer(env(`{"kind":"executor","name":"x"}`), nil, nil, nil); err == nil || !strings.Contains(err.Error(), "not a discovery plugin") {
+		t.Fatalf("another kind: %v", err)
+	}
+	// A plugin that cannot be fetched fails the call, not the executor.
+	host := pluginhost.New(hclog.NewNullLogger())
+	t.Cleanup(host.Shutdown)
+	body := []byte("not this")
+	srv := newBlobServer(t, body)
+	a, err := catalogAnnouncer(env(`{"kind":"discovery","name":"reg","version":"0.1.0","sha256":"`+sumOf([]byte("plugin"))+
+		`","blob_urls":["`+srv.URL+`/blob"]}`), host, newTestCache(t, t.TempDir()), nil)
+	if err != nil || a == nil {
+		t.Fatalf("catalogAnnouncer = %v, %v", a, err)
+	}
+	defer a.Close()
+	if _, err := a.Announce(context.Background(), nil); !errors.Is(err, pluginhost.ErrChecksumMismatch) || !strings.Contains(err.Error(), "discovery plugin discovery/reg@0.1.0") {
+		t.Fatalf("Announce with a bad binary = %v", err)
+	}
+}

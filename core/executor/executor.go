@@ -92,6 +92,17 @@ func Run(ctx context.Context, cfg Config) error {
 	host, _ := os.Hostname()
 	announcer := cfg.Announcer
 	if announcer == nil {
+		// An enabled catalog discovery plugin replaces discovery/zookeeper.
+		ca, err := catalogAnnouncer(os.Getenv, cfg.Plugins, cfg.PluginCache, cfg.Logger.Named("announcer"))
+		if err != nil {
+			return fmt.Errorf("start the announcer: %w", err)
+		}
+		if ca != nil {
+			defer ca.Close()
+			announcer = ca
+		}
+	}
+	if announcer == nil {
 		client, err := AnnouncerFromEnv(ctx, os.Getenv, cfg.Plugins)
 		if err != nil {
 			return fmt.Errorf("start the announcer: %w", err)

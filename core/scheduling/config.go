@@ -30,6 +30,10 @@ type ExecutorPlugins interface {
 	// name (the pinned version if it is enabled, else the highest enabled
 	// one), or nil when name is built into the aurora binary.
 	ExecutorPlugin(name string) (*spec.CatalogPlugin, error)
+	// ExecutorEnv is set in every executor's environment on top of
+	// ExecutorConfig.Env, as the catalog is now (the discovery plugin
+	// executors announce through).
+	ExecutorEnv() map[string]string
 }
 
 // Config tunes the scheduler. Zero values take Aurora's defaults.

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
@@ -58,7 +59,7 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 			FrameworkID: &mesos.FrameworkID{Value: frameworkID},
 			Name:        &execName,
 			Source:      &source,
-			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell, Environment: executorEnv(s.cfg.Executor.Env)},
+			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell, Environment: executorEnv(s.executorEnv())},
 			Resources: []mesos.Resource{
 				scalar("cpus", s.cfg.Executor.CPUs), scalar("mem", s.cfg.Executor.MemMB),
 			},
@@ -81,6 +82,22 @@ func (s *Scheduler) executorPlugin(t *state.Task) *spec.CatalogPlugin {
 		return nil
 	}
 	return p
+}
+
+// executorEnv is the executor's environment: the configured one plus
+// what the catalog adds.
+func (s *Scheduler) executorEnv() map[string]string {
+	if s.cfg.Executor.Plugins == nil {
+		return s.cfg.Executor.Env
+	}
+	extra := s.cfg.Executor.Plugins.ExecutorEnv()
+	if len(extra) == 0 {
+		return s.cfg.Executor.Env
+	}
+	env := make(map[string]string, len(s.cfg.Executor.Env)+len(extra))
+	maps.Copy(env, s.cfg.Executor.Env)
+	maps.Copy(env, extra)
+	return env
 }
 
 func scalar(name string, v float64) mesos.Resource {

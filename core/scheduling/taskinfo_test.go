@@ -44,6 +44,10 @@ func (f fakeExecutorPlugins) ExecutorPlugin(name string) (*spec.CatalogPlugin, e
 		Config: json.RawMessage(`{"wrapper":["nice"]}`), BlobURLs: []string{"http://sched:8081/v1/plugins/blobs/ab"}}, nil
 }
 
+func (f fakeExecutorPlugins) ExecutorEnv() map[string]string {
+	return map[string]string{"AURORA_DISCOVERY_PLUGIN": `{"kind":"discovery"}`}
+}
+
 func assignedOf(t *testing.T, h *harness, job *spec.Job) *spec.AssignedTask {
 	t.Helper()
 	job.ApplyDefaults()
@@ -73,6 +77,14 @@ func TestTaskInfoCarriesTheCatalogExecutor(t *testing.T) {
 	job := testJob("custom", 1, true)
 	job.Executor = "customexec"
 	a := assignedOf(t, h, job)
+	info, _ := h.s.taskInfo(&state.Task{ID: "t-2", Config: job}, testFramework)
+	env := map[string]string{}
+	for _, v := range info.Executor.Command.Environment.GetVariables() {
+		env[v.Name] = v.GetValue()
+	}
+	if env["AURORA_DISCOVERY_PLUGIN"] != `{"kind":"discovery"}` {
+		t.Fatalf("executor environment %v lacks the catalog's additions", env)
+	}
 	p := a.ExecutorPlugin
 	if p == nil || p.Name != "customexec" || p.Version != "0.2.0" || p.SHA256 != "ab" || string(p.Config) != `{"wrapper":["nice"]}` ||
 		len(p.BlobURLs) != 1 || p.BlobURLs[0] != "http://sched:8081/v1/plugins/blobs/ab" {

@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/aurora-go/aurora/core/executor"
 	"github.com/aurora-go/aurora/core/pluginhost"
 	"github.com/aurora-go/aurora/core/scheduling"
 	"github.com/aurora-go/aurora/core/spec"
@@ -86,4 +88,34 @@ func (s *Server) catalogPlugin(kind, name string) (*spec.CatalogPlugin, error) {
 		Args: slices.Clone(e.Args), Env: slices.Clone(e.Env), Config: e.Config, Timeout: e.Timeout,
 		BlobURLs: []string{"http://" + s.cfg.AdvertiseHTTP + "/v1/plugins/blobs/" + e.SHA256},
 	}, nil
+}
+
+// ExecutorEnv tells executors the catalog's discovery plugin, if one is
+// enabled: it replaces the built-in discovery/zookeeper announcer (see
+// core/executor.EnvDiscoveryPlugin). With several enabled, the first by
+// name is used.
+func (p executorPlugins) ExecutorEnv() map[string]string {
+	cat, _ := p.s.store.Catalog()
+	var names []string
+	for _, e := range cat.Enabled(sdk.KindDiscovery) {
+		if !e.Builtin {
+			names = append(names, e.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	if len(names) > 1 {
+		p.s.logger.Warn("several discovery plugins are enabled; executors announce through the first", "plugins", names, "using", names[0])
+	}
+	cp, err := p.s.catalogPlugin(sdk.KindDiscovery, names[0])
+	if err != nil {
+		p.s.logger.Warn("cannot resolve the discovery plugin", "plugin", names[0], "error", err)
+		return nil
+	}
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return nil
+	}
+	return map[string]string{executor.EnvDiscoveryPlugin: string(b)}
 }

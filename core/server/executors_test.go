@@ -2,10 +2,13 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/aurora-go/aurora/core/executor"
 	"github.com/aurora-go/aurora/core/pluginhost"
+	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/state"
 	"github.com/aurora-go/aurora/sdk"
 )
@@ -74,5 +77,37 @@ func TestExecutorValidationAndResolution(t *testing.T) {
 	}
 	if got, err := p.ExecutorPlugin("customexec"); err != nil || got.Version != "0.1.0" || got.SHA256 != v1 {
 		t.Fatalf("resolved %+v, %v; want the pinned version", got, err)
+	}
+}
+
+// An enabled catalog discovery plugin is passed to executors, replacing
+// the built-in ZooKeeper announcer.
+func TestExecutorEnvNamesTheDiscoveryPlugin(t *testing.T) {
+	s := newRunnerServer(t)
+	s.cfg = &Config{AdvertiseHTTP: "10.0.0.1:8081"}
+	p := executorPlugins{s}
+	if env := p.ExecutorEnv(); len(env) != 0 {
+		t.Fatalf("no discovery plugin: env %v", env)
+	}
+	sum := strings.Repeat("cd", 32)
+	e := pluginhost.Entry{Kind: sdk.KindDiscovery, Name: "registry", Version: "1.0.0", SHA256: sum, Command: "/x",
+		Config: []byte(`{"dir":"/r"}`), State: pluginhost.StateDisabled}
+	if err := s.store.Apply(state.PutPlugin{Entry: e}); err != nil {
+		t.Fatal(err)
+	}
+	if env := p.ExecutorEnv(); len(env) != 0 {
+		t.Fatalf("a disabled discovery plugin: env %v", env)
+	}
+	e.State = pluginhost.StateEnabled
+	if err := s.store.Apply(state.PutPlugin{Entry: e}); err != nil {
+		t.Fatal(err)
+	}
+	var got spec.CatalogPlugin
+	if err := json.Unmarshal([]byte(p.ExecutorEnv()[executor.EnvDiscoveryPlugin]), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Kind != sdk.KindDiscovery || got.Name != "registry" || got.SHA256 != sum || string(got.Config) != `{"dir":"/r"}` ||
+		got.BlobURLs[0] != "http://10.0.0.1:8081/v1/plugins/blobs/"+sum {
+		t.Fatalf("discovery plugin for executors: %+v", got)
 	}
 }

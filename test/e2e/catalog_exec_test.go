@@ -5,6 +5,7 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -120,4 +121,78 @@ func TestCatalogExecutorPlugin(t *testing.T) {
 	if c := cachedBlobs(filepath.Join(dataDir, "mesos"), sum); len(c) != 1 {
 		t.Fatalf("the plugin cache holds %v after a second task, want the one copy", c)
 	}
+}
+
+// An enabled catalog plugin of kind discovery replaces the built-in
+// ZooKeeper announcer: executors fetch it like an executor plugin and
+// announce healthy tasks through it, and withdraw them when they stop.
+func TestCatalogDiscoveryPlugin(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "filediscovery")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/filediscovery").CombinedOutput(); err != nil {
+		t.Fatalf("build filediscovery: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	sum := hex.EncodeToString(s[:])
+	registry := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "cfg.json")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`{"dir":%q}`, registry)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := t.TempDir()
+	dev := startDev(t, dataDir)
+	dev.mustRun(t, "plugin", "register", "discovery", "filediscovery", "-version", "0.1.0",
+		"-sha256", sum, "-binary", bin, "-config", "@"+cfg)
+	dev.mustRun(t, "plugin", "enable", "discovery/filediscovery")
+
+	src := `job "found" {
+  cluster     = "local"
+  role        = "www-data"
+  environment = "prod"
+  service     = true
+  announce {
+    primary_port = "http"
+  }
+  task {
+    resources {
+      cpu   = 0.05
+      ram   = "16MB"
+      disk  = "16MB"
+      ports = ["http"]
+    }
+    process "main" {
+      cmdline = "exec sleep 1011 # {{thermos.ports[http]}}"
+    }
+  }
+}
+`
+	const key = "local/www-data/prod/found"
+	dev.mustRun(t, "job", "create", jobFile(t, src), "-wait-until", "RUNNING", "-wait-timeout", "90s")
+	st := dev.status(t, key)
+	x := latest(st, 0)
+	file := filepath.Join(registry, x.ID+".http.json")
+	var ep struct {
+		Host     string
+		Port     int
+		Job      string
+		Metadata map[string]string
+	}
+	waitFor(t, 20*time.Second, "the task announced through the catalog's discovery plugin", func() bool {
+		b, err := os.ReadFile(file)
+		return err == nil && json.Unmarshal(b, &ep) == nil
+	})
+	if ep.Port == 0 || uint64(ep.Port) != x.Ports["http"] || ep.Host == "" || ep.Job != "found" || ep.Metadata["primary"] != "true" {
+		t.Fatalf("announced %+v, want the task's http port %d", ep, x.Ports["http"])
+	}
+	if c := cachedBlobs(filepath.Join(dataDir, "mesos"), sum); len(c) != 1 {
+		t.Fatalf("the agent's plugin cache holds %v, want the discovery plugin", c)
+	}
+	dev.mustRun(t, "job", "kill", key)
+	waitFor(t, 20*time.Second, "the announcement withdrawn", func() bool {
+		_, err := os.Stat(file)
+		return os.IsNotExist(err)
+	})
 }
