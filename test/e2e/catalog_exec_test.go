@@ -80,6 +80,49 @@ func TestCatalogExecutorPlugin(t *testing.T) {
 	}
 	dev.mustRun(t, "plugin", "enable", "executor/customexec")
 
+	// The executor verifies what it downloads: bytes the scheduler's store
+	// serves under the entry's sha256 that hash to something else fail the
+	// task, naming both hashes, and are not cached.
+	stored := filepath.Join(dataDir, "plugins", "sha256", sum)
+	good, err := os.ReadFile(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte("#!/bin/sh\necho not the registered plugin\n")
+	badSum := sha256.Sum256(bad)
+	if err := os.Chmod(stored, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stored, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dev.mustRun(t, "job", "create", jobFile(t, customExecJob("tampered", "customexec", false, script)))
+	var failed string
+	waitFor(t, 60*time.Second, "the task with a tampered binary to fail", func() bool {
+		for _, x := range dev.tasks(t, "local/www-data/prod/tampered") {
+			for _, e := range x.Events {
+				if e.Status == "FAILED" {
+					failed = e.Message
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if !strings.Contains(failed, "checksum mismatch") || !strings.Contains(failed, "says sha256 "+sum) || !strings.Contains(failed, hex.EncodeToString(badSum[:])) {
+		t.Fatalf("FAILED message %q, want a checksum mismatch naming %s and %x", failed, sum, badSum)
+	}
+	_, _, _ = dev.run("job", "kill", "local/www-data/prod/tampered")
+	if c := cachedBlobs(filepath.Join(dataDir, "mesos"), sum); len(c) != 0 {
+		t.Fatalf("the tampered binary was cached: %v", c)
+	}
+	if err := os.WriteFile(stored, good, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(stored, 0o555); err != nil {
+		t.Fatal(err)
+	}
+
 	// A batch job runs to FINISHED through the plugin, configured with the
 	// entry's config (the wrapper), its output in the sandbox.
 	dev.mustRun(t, "job", "create", batch, "-wait-until", "FINISHED", "-wait-timeout", "90s")
