@@ -28,6 +28,21 @@ func TestCreateJobValidatesExecutor(t *testing.T) {
 	if _, err := h.s.CreateJob(context.Background(), job); err != nil {
 		t.Fatalf("an enabled catalog executor is accepted: %v", err)
 	}
+	// Adding instances checks the executor again: it may have been
+	// disabled since.
+	h.s.SetAdmission(&disabledExecutors{newQuotaAdmission(t, `{"default":{"cpus":100}}`)})
+	if _, _, err := h.s.AddInstances(context.Background(), job.Key.String(), 0, 1); !errors.As(err, &fe) || fe[0].Path != "executor" {
+		t.Fatalf("adding instances of a job whose executor is disabled: %v", err)
+	}
+}
+
+// disabledExecutors refuses every executor.
+type disabledExecutors struct{ *fakeAdmission }
+
+func (disabledExecutors) ValidateExecutor(_ context.Context, name string) spec.FieldErrors {
+	var errs spec.FieldErrors
+	errs.Add("executor", name+" is disabled")
+	return errs
 }
 
 // fakeExecutorPlugins resolves customexec to a catalog plugin.
