@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aurora-go/aurora/core/executor"
 	"github.com/aurora-go/aurora/core/pluginhost"
@@ -56,11 +57,16 @@ func (r *pluginRunner) ValidateExecutor(_ context.Context, name string) spec.Fie
 // executorPlugins resolves a job's executor to its catalog plugin for the
 // scheduler's TaskInfo, with this replica's API as the place to fetch the
 // binary from.
-type executorPlugins struct{ s *Server }
+type executorPlugins struct {
+	s *Server
 
-var _ scheduling.ExecutorPlugins = executorPlugins{}
+	mu     sync.Mutex
+	warned string // the discovery plugins last warned about
+}
 
-func (p executorPlugins) ExecutorPlugin(name string) (*spec.CatalogPlugin, error) {
+var _ scheduling.ExecutorPlugins = (*executorPlugins)(nil)
+
+func (p *executorPlugins) ExecutorPlugin(name string) (*spec.CatalogPlugin, error) {
 	if name == "" || slices.Contains(builtinExecutors(), name) {
 		return nil, nil
 	}
@@ -94,7 +100,7 @@ func (s *Server) catalogPlugin(kind, name string) (*spec.CatalogPlugin, error) {
 // enabled: it replaces the built-in discovery/zookeeper announcer (see
 // core/executor.EnvDiscoveryPlugin). With several enabled, the first by
 // name is used.
-func (p executorPlugins) ExecutorEnv() map[string]string {
+func (p *executorPlugins) ExecutorEnv() map[string]string {
 	cat, _ := p.s.store.Catalog()
 	var names []string
 	for _, e := range cat.Enabled(sdk.KindDiscovery) {
@@ -105,7 +111,11 @@ func (p executorPlugins) ExecutorEnv() map[string]string {
 	if len(names) == 0 {
 		return nil
 	}
-	if len(names) > 1 {
+	p.mu.Lock()
+	warn := len(names) > 1 && p.warned != strings.Join(names, ",")
+	p.warned = strings.Join(names, ",")
+	p.mu.Unlock()
+	if warn {
 		p.s.logger.Warn("several discovery plugins are enabled; executors announce through the first", "plugins", names, "using", names[0])
 	}
 	cp, err := p.s.catalogPlugin(sdk.KindDiscovery, names[0])

@@ -31,7 +31,7 @@ func TestExecutorValidationAndResolution(t *testing.T) {
 	s := newRunnerServer(t)
 	s.cfg = &Config{AdvertiseHTTP: "10.0.0.1:8081"}
 	r := newPluginRunner(s, &swapConstraints{})
-	p := executorPlugins{s}
+	p := &executorPlugins{s: s}
 
 	for _, name := range []string{"", "thermos", "docker"} {
 		if errs := r.ValidateExecutor(ctx, name); len(errs) != 0 {
@@ -85,7 +85,7 @@ func TestExecutorValidationAndResolution(t *testing.T) {
 func TestExecutorEnvNamesTheDiscoveryPlugin(t *testing.T) {
 	s := newRunnerServer(t)
 	s.cfg = &Config{AdvertiseHTTP: "10.0.0.1:8081"}
-	p := executorPlugins{s}
+	p := &executorPlugins{s: s}
 	if env := p.ExecutorEnv(); len(env) != 0 {
 		t.Fatalf("no discovery plugin: env %v", env)
 	}
