@@ -51,6 +51,11 @@ executor {
   announcer_serverset_path              = "/aurora"
   announcer_allow_custom_serverset_path = false
   announcer_session_timeout             = "10s"
+
+  # Where executors keep the catalog plugin binaries they fetch (executor
+  # and discovery plugins), shared by an agent's executors; the default is
+  # aurora-plugin-cache in the agent's work dir.
+  plugin_cache_dir = "/var/cache/aurora-plugins"
 }
 
 backup {

@@ -34,6 +34,16 @@
 // new launch. A task the new process cannot recover is reported TASK_LOST,
 // with the reason in the message.
 //
+// Catalog plugins (catalog.go): when the job's executor is a plugin of the
+// cluster's catalog, the scheduler puts the resolved entry in
+// AssignedTask.ExecutorPlugin. The executor downloads its binary from the
+// scheduler (GET /v1/plugins/blobs/{sha256}) into the agent's PluginCache,
+// hashing while it writes and refusing other bytes, reuses a cached copy
+// that still hashes to its name, and starts it with the entry's checksum
+// (verified again by the host), version, args, env and config. An enabled
+// catalog discovery plugin, passed in AURORA_DISCOVERY_PLUGIN, replaces the
+// ZooKeeper announcer the same way (catalog_discovery.go).
+//
 // The executor keeps <sandbox>/.aurora/task.json up to date for the
 // observer: the task's identity, state, health, and processes as the
 // plugin reports them.

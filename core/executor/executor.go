@@ -40,6 +40,9 @@ type Config struct {
 	// AnnounceHost is the host announced for tasks; empty means the
 	// agent's hostname (or AURORA_ANNOUNCER_HOSTNAME).
 	AnnounceHost string
+	// PluginCache holds the catalog plugins this executor fetches; nil
+	// means the agent's shared one (see pluginCacheFor).
+	PluginCache *PluginCache
 }
 
 // Executor serves one agent connection and the tasks it launches.
@@ -79,6 +82,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.KillGrace == 0 {
 		cfg.KillGrace = 5 * time.Second
 	}
+	cfg.PluginCache = pluginCacheFor(cfg.PluginCache, env.Sandbox, os.Getenv, cfg.Logger)
 	cli := httpcli.New(
 		httpcli.Endpoint("http://"+env.AgentEndpoint+"/api/v1/executor"),
 		httpcli.Codec(codecs.ByMediaType[codecs.MediaTypeProtobuf]),
@@ -87,6 +91,17 @@ func Run(ctx context.Context, cfg Config) error {
 	opts := mexec.CallOptions{calls.Framework(env.FrameworkID), calls.Executor(env.ExecutorID)}
 	host, _ := os.Hostname()
 	announcer := cfg.Announcer
+	if announcer == nil {
+		// An enabled catalog discovery plugin replaces discovery/zookeeper.
+		ca, err := catalogAnnouncer(os.Getenv, cfg.Plugins, cfg.PluginCache, cfg.Logger.Named("announcer"))
+		if err != nil {
+			return fmt.Errorf("start the announcer: %w", err)
+		}
+		if ca != nil {
+			defer ca.Close()
+			announcer = ca
+		}
+	}
 	if announcer == nil {
 		client, err := AnnouncerFromEnv(ctx, os.Getenv, cfg.Plugins)
 		if err != nil {

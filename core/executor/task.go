@@ -149,7 +149,7 @@ func (e *Executor) runTask(t *task, info mesos.TaskInfo) {
 	t.status.Instance, t.status.Host, t.status.Plugin, t.status.Ports = assigned.Instance, hostname, name, assigned.Ports
 	t.mu.Unlock()
 
-	pspec, err := e.pluginSpec(name)
+	pspec, err := e.taskPluginSpec(ctx, &assigned, name)
 	if err != nil {
 		close(t.exited)
 		e.finish(ctx, t, mesos.TASK_FAILED, fmt.Sprintf("executor plugin %q: %v", name, err))

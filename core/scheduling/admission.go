@@ -19,6 +19,10 @@ type Admission interface {
 	// block's name; each failure's path is placement[NAME] or
 	// placement[NAME].FIELD.
 	ValidatePlacements(ctx context.Context, placements []spec.Placement) spec.FieldErrors
+	// ValidateExecutor checks that the executor a job names can run it:
+	// built into the aurora binary, or an enabled catalog plugin of kind
+	// executor. A failure's path is "executor".
+	ValidateExecutor(ctx context.Context, name string) spec.FieldErrors
 	// CheckQuota asks the enabled quota plugins; any denial refuses.
 	CheckQuota(ctx context.Context, req *sdk.QuotaCheckRequest) (*sdk.QuotaDecision, error)
 }
@@ -33,6 +37,17 @@ func (s *Scheduler) admitPlacements(ctx context.Context, job *spec.Job) error {
 		return nil
 	}
 	if errs := s.admission.ValidatePlacements(ctx, job.Placements); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// admitExecutor validates the executor a job names.
+func (s *Scheduler) admitExecutor(ctx context.Context, job *spec.Job) error {
+	if s.admission == nil {
+		return nil
+	}
+	if errs := s.admission.ValidateExecutor(ctx, job.Executor); len(errs) > 0 {
 		return errs
 	}
 	return nil

@@ -35,6 +35,14 @@ func (a *fakeAdmission) ValidatePlacements(_ context.Context, ps []spec.Placemen
 	return errs
 }
 
+func (a *fakeAdmission) ValidateExecutor(_ context.Context, name string) spec.FieldErrors {
+	var errs spec.FieldErrors
+	if name != "thermos" && name != "docker" && name != "customexec" {
+		errs.Add("executor", "no enabled executor plugin "+name)
+	}
+	return errs
+}
+
 func (a *fakeAdmission) CheckQuota(ctx context.Context, req *sdk.QuotaCheckRequest) (*sdk.QuotaDecision, error) {
 	a.mu.Lock()
 	a.reqs = append(a.reqs, req)

@@ -1,6 +1,10 @@
 package scheduling
 
-import "time"
+import (
+	"time"
+
+	"github.com/aurora-go/aurora/core/spec"
+)
 
 // ExecutorConfig says how agents start the executor for a task.
 type ExecutorConfig struct {
@@ -14,6 +18,22 @@ type ExecutorConfig struct {
 	// Env is set in the executor's CommandInfo.environment (the announcer
 	// settings, see core/executor).
 	Env map[string]string
+	// Plugins resolves an executor that is not built into the aurora
+	// binary to its catalog plugin, which the executor fetches and runs;
+	// nil means every executor is built in.
+	Plugins ExecutorPlugins
+}
+
+// ExecutorPlugins resolves executors to the catalog plugins that run them.
+type ExecutorPlugins interface {
+	// ExecutorPlugin returns the catalog plugin of kind executor named
+	// name (the pinned version if it is enabled, else the highest enabled
+	// one), or nil when name is built into the aurora binary.
+	ExecutorPlugin(name string) (*spec.CatalogPlugin, error)
+	// ExecutorEnv is set in every executor's environment on top of
+	// ExecutorConfig.Env, as the catalog is now (the discovery plugin
+	// executors announce through).
+	ExecutorEnv() map[string]string
 }
 
 // Config tunes the scheduler. Zero values take Aurora's defaults.

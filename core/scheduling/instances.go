@@ -73,6 +73,10 @@ func (s *Scheduler) AddInstances(ctx context.Context, key string, from, count in
 		ids = append(ids, t.ID)
 		added = append(added, i)
 	}
+	// The executor may have been disabled since the job was created.
+	if err := s.admitExecutor(ctx, source.Config); err != nil {
+		return nil, nil, err
+	}
 	if err := s.admitQuota(ctx, source.Config, count); err != nil {
 		return nil, nil, err
 	}

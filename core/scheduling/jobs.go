@@ -20,6 +20,9 @@ func (s *Scheduler) CreateJob(ctx context.Context, job *spec.Job) ([]string, err
 	if err := s.admitPlacements(ctx, job); err != nil {
 		return nil, err
 	}
+	if err := s.admitExecutor(ctx, job); err != nil {
+		return nil, err
+	}
 	key := job.Key.String()
 	now := time.Now().UTC()
 	cmd := state.CreateJob{Job: &state.Job{Key: key, Spec: job, CreatedAt: now}}

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
@@ -18,6 +19,7 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 	job := t.Config
 	data, err := json.Marshal(&spec.AssignedTask{
 		TaskID: t.ID, Instance: t.Instance, AgentID: t.AgentID, Host: t.Host, Ports: t.Ports, Job: job,
+		ExecutorPlugin: s.executorPlugin(t),
 	})
 	if err != nil {
 		return mesos.TaskInfo{}, fmt.Errorf("encode assigned task %s: %w", t.ID, err)
@@ -57,12 +59,45 @@ func (s *Scheduler) taskInfo(t *state.Task, frameworkID string) (mesos.TaskInfo,
 			FrameworkID: &mesos.FrameworkID{Value: frameworkID},
 			Name:        &execName,
 			Source:      &source,
-			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell, Environment: executorEnv(s.cfg.Executor.Env)},
+			Command:     &mesos.CommandInfo{Value: &s.cfg.Executor.Command, Shell: &shell, Environment: executorEnv(s.executorEnv())},
 			Resources: []mesos.Resource{
 				scalar("cpus", s.cfg.Executor.CPUs), scalar("mem", s.cfg.Executor.MemMB),
 			},
 		},
 	}, nil
+}
+
+// executorPlugin is the catalog plugin that runs t's executor, or nil when
+// the executor is built in. A catalog executor that no longer resolves (it
+// was disabled since the job was created) is launched without one: the
+// executor then fails the task naming the plugin, which the task's
+// failure policy handles, rather than the launch failing over and over.
+func (s *Scheduler) executorPlugin(t *state.Task) *spec.CatalogPlugin {
+	if s.cfg.Executor.Plugins == nil || t.Config.Executor == "" {
+		return nil
+	}
+	p, err := s.cfg.Executor.Plugins.ExecutorPlugin(t.Config.Executor)
+	if err != nil {
+		s.logger.Warn("cannot resolve the job's executor plugin; the executor will fail the task", "task_id", t.ID, "executor", t.Config.Executor, "error", err)
+		return nil
+	}
+	return p
+}
+
+// executorEnv is the executor's environment: the configured one plus
+// what the catalog adds.
+func (s *Scheduler) executorEnv() map[string]string {
+	if s.cfg.Executor.Plugins == nil {
+		return s.cfg.Executor.Env
+	}
+	extra := s.cfg.Executor.Plugins.ExecutorEnv()
+	if len(extra) == 0 {
+		return s.cfg.Executor.Env
+	}
+	env := make(map[string]string, len(s.cfg.Executor.Env)+len(extra))
+	maps.Copy(env, s.cfg.Executor.Env)
+	maps.Copy(env, extra)
+	return env
 }
 
 func scalar(name string, v float64) mesos.Resource {

@@ -201,15 +201,29 @@ type ExecutorConfig struct {
 	AnnouncerSessionTimeout string `hcl:"announcer_session_timeout,optional"`
 	// AnnouncerHostname is announced instead of the agent's hostname.
 	AnnouncerHostname string `hcl:"announcer_hostname,optional"`
+	// PluginCacheDir is where executors keep the catalog plugin binaries
+	// they fetch, shared by the executors of an agent (default: under the
+	// agent's work dir, see core/executor.DefaultPluginCacheDir).
+	PluginCacheDir string `hcl:"plugin_cache_dir,optional"`
 }
 
 // env is the executor's environment for these settings; the agent passes
 // it in CommandInfo.environment (see core/executor.AnnouncerFromEnv).
 func (e *ExecutorConfig) env() map[string]string {
-	if e == nil || len(e.AnnouncerZK) == 0 {
+	if e == nil {
 		return nil
 	}
-	env := map[string]string{executor.EnvAnnouncerZK: strings.Join(e.AnnouncerZK, ",")}
+	var env map[string]string
+	if e.PluginCacheDir != "" {
+		env = map[string]string{executor.EnvPluginCacheDir: e.PluginCacheDir}
+	}
+	if len(e.AnnouncerZK) == 0 {
+		return env
+	}
+	if env == nil {
+		env = map[string]string{}
+	}
+	env[executor.EnvAnnouncerZK] = strings.Join(e.AnnouncerZK, ",")
 	if e.AnnouncerServersetPath != "" {
 		env[executor.EnvAnnouncerServersetPath] = e.AnnouncerServersetPath
 	}
@@ -232,6 +246,9 @@ func (e *ExecutorConfig) check() error {
 		if _, _, err := net.SplitHostPort(s); err != nil {
 			errs = append(errs, fmt.Errorf("executor.announcer_zk entry %q must be host:port", s))
 		}
+	}
+	if p := e.PluginCacheDir; p != "" && !filepath.IsAbs(p) {
+		errs = append(errs, fmt.Errorf("executor.plugin_cache_dir %q must be an absolute path", p))
 	}
 	if p := e.AnnouncerServersetPath; p != "" && !strings.HasPrefix(p, "/") {
 		errs = append(errs, fmt.Errorf("executor.announcer_serverset_path %q must start with '/'", p))

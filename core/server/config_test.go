@@ -120,3 +120,23 @@ func TestExecutorAnnouncerSettings(t *testing.T) {
 		t.Fatalf("bad server: err = %v", err)
 	}
 }
+
+func TestExecutorPluginCacheDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.hcl")
+	if err := os.WriteFile(path, []byte("executor {\n  plugin_cache_dir = \"/var/cache/aurora-plugins\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadDevFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env := f.Executor.env(); len(env) != 1 || env["AURORA_PLUGIN_CACHE_DIR"] != "/var/cache/aurora-plugins" {
+		t.Fatalf("env = %v, want only the plugin cache dir", env)
+	}
+	if err := os.WriteFile(path, []byte("executor {\n  plugin_cache_dir = \"relative\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDevFile(path); err == nil || !strings.Contains(err.Error(), `executor.plugin_cache_dir "relative" must be an absolute path`) {
+		t.Fatalf("relative dir: err = %v", err)
+	}
+}

@@ -35,7 +35,12 @@
 // plugins. The quotas of `aurora admin set_quota` are in the log; the
 // leader configures the built-in quota/static plugin with them (on top of
 // its entry's config) before each check, so the quotas enforced are always
-// the log's. Other quota plugins keep their own configuration.
+// the log's. Other quota plugins keep their own configuration. A job's
+// executor must be built in or an enabled catalog executor
+// (ValidateExecutor); at launch the scheduler resolves it, and the enabled
+// catalog discovery plugin, for the executor, with this replica's blob URL
+// (executors.go). Executor and discovery plugins run on the agents, not on
+// the leader.
 //
 // # Raft peers
 //

@@ -114,7 +114,7 @@ func (s *Server) runLeader(ctx context.Context) {
 		Logger:          s.logger,
 	})
 	scfg := scheduling.Config{
-		Executor: scheduling.ExecutorConfig{Command: execCmd, CPUs: s.cfg.Executor.CPUs, MemMB: s.cfg.Executor.MemMB, Env: s.cfg.Executor.env()},
+		Executor: scheduling.ExecutorConfig{Command: execCmd, CPUs: s.cfg.Executor.CPUs, MemMB: s.cfg.Executor.MemMB, Env: s.cfg.Executor.env(), Plugins: &executorPlugins{s: s}},
 		Hostname: s.cfg.Raft.NodeID,
 	}
 	s.cfg.Scheduler.apply(&scfg)

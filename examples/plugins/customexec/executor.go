@@ -38,6 +38,24 @@ type TaskConfig struct {
 	Args    []string `json:"args"`
 }
 
+// taskConfig reads a task's command: from the job's executor block, which
+// the Aurora executor passes as "executor_config" (the job file's
+// `executor "customexec" { command = "..." }`), or from the top level of
+// the request's config.
+func taskConfig(raw json.RawMessage) (TaskConfig, error) {
+	var req struct {
+		TaskConfig
+		ExecutorConfig *TaskConfig `json:"executor_config"`
+	}
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return TaskConfig{}, fmt.Errorf("%w: task config: %w", sdk.ErrInvalidArgument, err)
+	}
+	if req.Command == "" && req.ExecutorConfig != nil {
+		return *req.ExecutorConfig, nil
+	}
+	return req.TaskConfig, nil
+}
+
 type task struct {
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -84,9 +102,9 @@ func (e *Executor) Configure(_ context.Context, config json.RawMessage) error {
 }
 
 func (e *Executor) Start(_ context.Context, req *sdk.StartRequest) (*sdk.TaskHandle, error) {
-	var tc TaskConfig
-	if err := json.Unmarshal(req.Config, &tc); err != nil {
-		return nil, fmt.Errorf("%w: task config: %w", sdk.ErrInvalidArgument, err)
+	tc, err := taskConfig(req.Config)
+	if err != nil {
+		return nil, err
 	}
 	if tc.Command == "" {
 		return nil, fmt.Errorf("%w: task config needs a command", sdk.ErrInvalidArgument)

@@ -48,3 +48,27 @@ func TestConformanceAsBinary(t *testing.T) {
 	plugintest.RunBinaryConformance(t, bin, plugintest.WithTasks(shortTask, longTask),
 		plugintest.WithConfig(`{"wrapper":["nice","-n","5"]}`))
 }
+
+// The Aurora executor passes the job's executor block as executor_config,
+// beside the task's other fields.
+func TestCommandFromExecutorBlock(t *testing.T) {
+	c := plugintest.ExecutorClient(t, New(nil))
+	ctx := context.Background()
+	sandbox := t.TempDir()
+	cfg := `{"name":"hello","processes":[{"name":"p","cmdline":"ignored"}],"job":{"role":"www-data"},` +
+		`"executor_config":{"command":"sh","args":["-c","echo from-block"]}}`
+	if _, err := c.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox, Config: json.RawMessage(cfg)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Wait(ctx, "t1")
+	if err != nil || res.Failed {
+		t.Fatalf("Wait = %+v, %v", res, err)
+	}
+	out, _ := os.ReadFile(filepath.Join(sandbox, "stdout"))
+	if strings.TrimSpace(string(out)) != "from-block" {
+		t.Fatalf("stdout = %q, want the executor block's command output", out)
+	}
+	if _, err := c.Start(ctx, &sdk.StartRequest{TaskID: "t2", SandboxDir: sandbox, Config: json.RawMessage(`{"job":{}}`)}); err == nil {
+		t.Fatal("a task with no command anywhere must be refused")
+	}
+}
