@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aurora-go/aurora/sdk"
 )
@@ -24,9 +25,12 @@ func (c *ConstraintClient) Filter(ctx context.Context, req *sdk.FilterRequest) (
 	})
 }
 
-// Score fails with sdk.ErrUnimplemented unless the plugin's Info lists
-// sdk.CapabilityScore.
+// Score fails with sdk.ErrUnimplemented, without a call, unless the
+// plugin's Info lists sdk.CapabilityScore.
 func (c *ConstraintClient) Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	if !c.sup.capable(sdk.CapabilityScore) {
+		return nil, fmt.Errorf("plugin %s: %w: it does not score hosts (no %q capability)", c.sup.spec, sdk.ErrUnimplemented, sdk.CapabilityScore)
+	}
 	return call(ctx, c.sup, "Score", c.sup.filterTimeout(), func(ctx context.Context, b sdk.Base) (*sdk.ScoreResponse, error) {
 		return b.(sdk.ScoringConstraintPlugin).Score(ctx, req)
 	})

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,6 +102,7 @@ func (s *supervisor) verify(ctx context.Context, inst *instance, apiVersion int)
 		return fmt.Errorf("plugin %s: %w: it reports API version %d on protocol version %d", s.spec, ErrMismatch, info.APIVersion, apiVersion)
 	}
 	s.mu.Lock()
+	s.capabilities = slices.Clone(info.Capabilities)
 	config, replay := s.config, s.hasConfig
 	s.mu.Unlock()
 	if replay {

@@ -19,6 +19,12 @@ type Filterer interface {
 	Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error)
 }
 
+// Scorer ranks hosts: the filters of constraint plugins that score
+// implement it. A plugin that does not score answers sdk.ErrUnimplemented.
+type Scorer interface {
+	Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error)
+}
+
 // failureVetoScore ranks the veto of a failed fail_closed plugin like a
 // constraint veto (Aurora's 10^4).
 const failureVetoScore = 10000
@@ -72,6 +78,17 @@ func (p *PolicyFilter) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk
 		out.Results[i].Vetoes = veto
 	}
 	return out, nil
+}
+
+// Score asks the plugin to rank hosts. Scores are preferences, not
+// constraints: a failure is returned as is, whatever the failure policy,
+// and the caller places as if no plugin scored.
+func (p *PolicyFilter) Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	s, ok := p.next.(Scorer)
+	if !ok {
+		return nil, fmt.Errorf("plugin %s: %w: it does not score hosts", p.name, sdk.ErrUnimplemented)
+	}
+	return s.Score(ctx, req)
 }
 
 // PolicyQuota applies a failure policy to a quota plugin: when Check fails,
@@ -150,6 +167,48 @@ func (fs combined) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.Fil
 		}
 		slices.SortStableFunc(vetoes, func(a, b sdk.Veto) int { return cmp.Compare(b.Score, a.Score) })
 		out.Results[i].Vetoes = vetoes
+	}
+	return out, nil
+}
+
+// Score sums, per host, the scores of the filters that score. It fails
+// with sdk.ErrUnimplemented when none does, and with the errors of those
+// that failed.
+func (fs combined) Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	var sums []float64
+	var errs []error
+	for i, f := range fs {
+		s, ok := f.(Scorer)
+		if !ok {
+			continue
+		}
+		resp, err := s.Score(ctx, req)
+		if errors.Is(err, sdk.ErrUnimplemented) {
+			continue
+		}
+		if err == nil && len(resp.Scores) != len(req.Hosts) {
+			err = fmt.Errorf("constraint filter %d returned %d scores for %d hosts", i, len(resp.Scores), len(req.Hosts))
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if sums == nil {
+			sums = make([]float64, len(req.Hosts))
+		}
+		for j, sc := range resp.Scores {
+			sums[j] += sc.Score
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if sums == nil {
+		return nil, fmt.Errorf("%w: no constraint plugin scores hosts", sdk.ErrUnimplemented)
+	}
+	out := &sdk.ScoreResponse{Scores: make([]sdk.HostScore, len(req.Hosts))}
+	for i := range req.Hosts {
+		out.Scores[i] = sdk.HostScore{HostID: req.Hosts[i].ID, Score: sums[i]}
 	}
 	return out, nil
 }

@@ -136,6 +136,64 @@ func TestCombineFiltersOrdersVetoesByScore(t *testing.T) {
 	}
 }
 
+// scoring is a filter without vetoes that scores hosts by position.
+type scoring struct {
+	fixed
+	scores []float64
+	err    error
+}
+
+func (s scoring) Score(_ context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	resp := &sdk.ScoreResponse{}
+	for i, h := range req.Hosts {
+		resp.Scores = append(resp.Scores, sdk.HostScore{HostID: h.ID, Score: s.scores[i]})
+	}
+	return resp, nil
+}
+
+func TestCombineFiltersSumsTheScoresOfScoringPlugins(t *testing.T) {
+	ctx := testContext(t)
+	none := fixed{nil, nil}
+	if _, err := CombineFilters(none, NewPolicyFilter("constraint/x", FailClosed, none, nil)).(Scorer).Score(ctx, limitRequest); !errors.Is(err, sdk.ErrUnimplemented) {
+		t.Fatalf("Score without scoring plugins = %v, want ErrUnimplemented", err)
+	}
+	f := CombineFilters(none,
+		NewPolicyFilter("constraint/a", FailClosed, scoring{fixed: none, scores: []float64{1, 2}}, nil),
+		scoring{fixed: none, scores: []float64{10, 0.5}})
+	resp, err := f.(Scorer).Score(ctx, limitRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []sdk.HostScore{{HostID: "a1", Score: 11}, {HostID: "a2", Score: 2.5}}
+	if !reflect.DeepEqual(resp.Scores, want) {
+		t.Fatalf("combined scores = %+v, want %+v", resp.Scores, want)
+	}
+	// A fail_open plugin whose Score fails still fails the ranking (the
+	// scheduler then keeps the offer order); it never vetoes.
+	failed := NewPolicyFilter("constraint/b", FailOpen, scoring{fixed: none, err: errors.New("gone")}, nil)
+	if _, err := CombineFilters(none, failed).(Scorer).Score(ctx, limitRequest); err == nil || errors.Is(err, sdk.ErrUnimplemented) {
+		t.Fatalf("Score with a failing scorer = %v, want its error", err)
+	}
+}
+
+func TestConstraintClientScoresOnlyWithTheCapability(t *testing.T) {
+	t.Parallel()
+	h, _ := newTestHost(t)
+	c, err := h.Constraint(testContext(t), builtinSpec(t, sdk.KindConstraint, "limit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Filter(testContext(t), limitRequest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Score(testContext(t), limitRequest); !errors.Is(err, sdk.ErrUnimplemented) {
+		t.Fatalf("Score of constraint/limit (no score capability) = %v, want ErrUnimplemented", err)
+	}
+}
+
 func TestCircuitOpensOnSlowPluginAndMetricsCountIt(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()

@@ -53,6 +53,8 @@ type supervisor struct {
 	notBefore time.Time // earliest next start
 	config    json.RawMessage
 	hasConfig bool
+	// capabilities are those the running binary's Info listed.
+	capabilities []string
 	// handles are the executor tasks started or recovered through this
 	// supervisor and not destroyed: a restarted executor recovers them.
 	handles map[string]*sdk.TaskHandle
@@ -200,4 +202,12 @@ func (s *supervisor) rememberConfig(config json.RawMessage) {
 	defer s.mu.Unlock()
 	s.config = slices.Clone(config)
 	s.hasConfig = true
+}
+
+// capable reports whether the plugin's Info listed capability c (false
+// until a process has been started and verified).
+func (s *supervisor) capable(c string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Contains(s.capabilities, c)
 }

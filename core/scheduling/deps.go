@@ -40,3 +40,11 @@ type Mesos interface {
 type Constraints interface {
 	Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error)
 }
+
+// Scorer is implemented by Constraints whose plugins may rank hosts (the
+// optional Score of the constraint kind). Among the hosts no plugin
+// vetoed, placement tries higher scores first; sdk.ErrUnimplemented (no
+// plugin scores) or a failure keeps the offer order.
+type Scorer interface {
+	Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error)
+}

@@ -1,19 +1,21 @@
 package scheduling
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 
-	"github.com/aurora-go/aurora/sdk"
-
 	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/state"
 	"github.com/aurora-go/aurora/core/taskstate"
+	"github.com/aurora-go/aurora/sdk"
 )
 
 // noOffers is the pending reason when no offer was held at all.
@@ -236,14 +238,16 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 			setAll("Constraint plugin unavailable: " + err.Error())
 			return nil, nil, false
 		}
+		var fitHosts []sdk.Host
 		for i, r := range resp.Results {
 			if len(r.Vetoes) == 0 {
 				fit = append(fit, candidates[i])
+				fitHosts = append(fitHosts, req.Hosts[i])
 				continue
 			}
 			vetoes = append(vetoes, r.Vetoes[0].Reason)
 		}
-		return fit, vetoes, true
+		return s.rank(ctx, g.key, req, fit, fitHosts), vetoes, true
 	}
 	fit, vetoes, ok := filter()
 	if !ok {
@@ -310,6 +314,40 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		place(t, o)
 	}
 	return placed
+}
+
+// rank orders fit, the offers no plugin vetoed (on fitHosts), by the
+// constraint plugins' scores, highest first, keeping the offer order among
+// equal scores. Without scoring plugins, or when scoring fails, fit is
+// returned as it is.
+func (s *Scheduler) rank(ctx context.Context, job string, req *sdk.FilterRequest, fit []*roundOffer, fitHosts []sdk.Host) []*roundOffer {
+	scorer, ok := s.constraints.(Scorer)
+	if !ok || len(fit) < 2 {
+		return fit
+	}
+	sctx, cancel := context.WithTimeout(ctx, s.cfg.FilterTimeout)
+	resp, err := scorer.Score(sctx, &sdk.ScoreRequest{Group: req.Group, ActiveTasks: req.ActiveTasks, Hosts: fitHosts})
+	cancel()
+	if errors.Is(err, sdk.ErrUnimplemented) {
+		return fit
+	}
+	if err == nil && len(resp.Scores) != len(fit) {
+		err = fmt.Errorf("%d scores for %d hosts", len(resp.Scores), len(fit))
+	}
+	if err != nil {
+		s.logger.Warn("constraint plugins could not score hosts; placing in offer order", "job", job, "error", err)
+		return fit
+	}
+	order := make([]int, len(fit))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(resp.Scores[b].Score, resp.Scores[a].Score) })
+	ranked := make([]*roundOffer, len(fit))
+	for i, j := range order {
+		ranked[i] = fit[j]
+	}
+	return ranked
 }
 
 // pickOffer returns the first offer with room for the task that keeps

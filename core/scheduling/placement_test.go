@@ -5,20 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/aurora-go/aurora/sdk"
 	"time"
 
 	hclog "github.com/hashicorp/go-hclog"
 	mesos "github.com/mesos/mesos-go/api/v1/lib"
 
-	"github.com/aurora-go/aurora/plugins/constraint/limit"
-
 	"github.com/aurora-go/aurora/core/spec"
 	"github.com/aurora-go/aurora/core/taskstate"
+	"github.com/aurora-go/aurora/plugins/constraint/limit"
+	"github.com/aurora-go/aurora/sdk"
 )
 
 func resourceMap(rs []mesos.Resource) map[string]float64 {
@@ -467,5 +466,66 @@ func TestPlacementPacksTasksOntoOffersWithRoom(t *testing.T) {
 	}
 	if pending != 1 {
 		t.Fatalf("%d tasks still pending, want 1", pending)
+	}
+}
+
+// scoringConstraints vetoes like fakeConstraints and scores hosts by a
+// table.
+type scoringConstraints struct {
+	fakeConstraints
+	scores   map[string]float64 // host id → score
+	scoreErr error
+	scored   [][]string // host ids of each Score request
+}
+
+func (f *scoringConstraints) Score(_ context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ids []string
+	resp := &sdk.ScoreResponse{}
+	for _, h := range req.Hosts {
+		ids = append(ids, h.ID)
+		resp.Scores = append(resp.Scores, sdk.HostScore{HostID: h.ID, Score: f.scores[h.ID]})
+	}
+	f.scored = append(f.scored, ids)
+	if f.scoreErr != nil {
+		return nil, f.scoreErr
+	}
+	return resp, nil
+}
+
+func TestPlacementPrefersTheHighestScoreAmongHostsNotVetoed(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		scoreErr  error
+		wantAgent string
+	}{
+		{"scored", nil, "agent-3"},
+		{"scoring failed: offer order", errors.New("plugin crashed"), "agent-1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := &scoringConstraints{
+				fakeConstraints: fakeConstraints{veto: map[string]string{"agent-2": "rack is full"}},
+				scores:          map[string]float64{"agent-1": 1, "agent-2": 100, "agent-3": 5},
+				scoreErr:        tt.scoreErr,
+			}
+			h := newHarness(t, c)
+			if _, err := h.s.CreateJob(ctx, testJob("web", 1, true)); err != nil {
+				t.Fatal(err)
+			}
+			h.s.Offers([]mesos.Offer{bigOffer("o-1", "agent-1"), bigOffer("o-2", "agent-2"), bigOffer("o-3", "agent-3")})
+			h.s.schedule(ctx)
+			accepts, _, _, _ := h.mesos.snapshot()
+			if len(accepts) != 1 {
+				t.Fatalf("got %d ACCEPTs, want 1", len(accepts))
+			}
+			if got := "agent-" + strings.TrimPrefix(accepts[0].offerID, "o-"); got != tt.wantAgent {
+				t.Errorf("task placed on %s, want %s", got, tt.wantAgent)
+			}
+			if len(c.scored) != 1 || !slices.Equal(c.scored[0], []string{"agent-1", "agent-3"}) {
+				t.Errorf("Score requests %v, want one over the hosts not vetoed [agent-1 agent-3]", c.scored)
+			}
+		})
 	}
 }

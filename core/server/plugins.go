@@ -282,6 +282,18 @@ func (r *pluginRunner) reconcile(ctx context.Context) {
 	}
 }
 
+// Score ranks hosts through the current filter's scoring plugins; it fails
+// with sdk.ErrUnimplemented when none scores.
+func (c *swapConstraints) Score(ctx context.Context, req *sdk.ScoreRequest) (*sdk.ScoreResponse, error) {
+	c.mu.RLock()
+	f := c.f
+	c.mu.RUnlock()
+	if s, ok := f.(pluginhost.Scorer); ok {
+		return s.Score(ctx, req)
+	}
+	return nil, fmt.Errorf("%w: no constraint plugin scores hosts", sdk.ErrUnimplemented)
+}
+
 func (c *swapConstraints) isReady() bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
