@@ -78,6 +78,7 @@ type encoded struct {
 func newClientSession() *clientSession {
 	return &clientSession{id: newSessionID(), refs: make(map[string]uint32)}
 }
+
 func newSessionID() uint64 {
 	for {
 		if id := rand.Uint64(); id != 0 {
