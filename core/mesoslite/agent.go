@@ -486,10 +486,11 @@ func (a *Agent) shutdown(ctx context.Context) error {
 // Messages from the master. Each only queues work on the agent's mailbox; the
 // protobufs are copied so that the two actors never share them.
 
+// runTask takes t over: the master hands it a task it keeps no reference to
+// (see agentLink), so only the framework is copied.
 func (a *Agent) runTask(fw mesos.FrameworkInfo, t mesos.TaskInfo) {
 	fw2 := clone(&fw)
-	t2 := clone(&t)
-	a.mb.post(func() { a.handleRunTask(fw2, t2) })
+	a.mb.post(func() { a.handleRunTask(fw2, t) })
 }
 
 func (a *Agent) killTask(frameworkID, taskID string, policy *mesos.KillPolicy) {
