@@ -41,7 +41,11 @@ func agentResources(ac AgentConfig) mesos.Resources {
 		scalarResource("disk", ac.DiskMB),
 		rangesResource("ports", ac.Ports),
 	} {
-		rs.Add1(r)
+		// What Add1 does with kinds that are all different, without its
+		// proto.Clone: valid non-empty ones are kept.
+		if usable(&r) {
+			rs = append(rs, r)
+		}
 	}
 	return rs
 }
