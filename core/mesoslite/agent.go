@@ -76,6 +76,10 @@ type agentFramework struct {
 	info        mesos.FrameworkInfo
 	executors   map[string]*agentExecutor
 	terminating bool
+	// taskExecutor remembers which executor findTask found a task in; a
+	// hint that findTask checks, so that it does not go through every
+	// executor of the framework for each update and acknowledgement.
+	taskExecutor map[string]*agentExecutor
 }
 
 func newAgent(id string, cfg AgentConfig, cluster Config, workDir string, master masterLink, f *forker) *Agent {
@@ -153,8 +157,17 @@ func (a *Agent) findTask(frameworkID, taskID string) (*agentExecutor, *agentTask
 	if fw == nil {
 		return nil, nil
 	}
+	if ex := fw.taskExecutor[taskID]; ex != nil && fw.executors[ex.id] == ex {
+		if t := ex.tasks[taskID]; t != nil {
+			return ex, t
+		}
+	}
 	for _, ex := range fw.executors {
 		if t := ex.tasks[taskID]; t != nil {
+			if fw.taskExecutor == nil {
+				fw.taskExecutor = map[string]*agentExecutor{}
+			}
+			fw.taskExecutor[taskID] = ex
 			return ex, t
 		}
 	}
@@ -366,6 +379,7 @@ func (a *Agent) completeTask(frameworkID, taskID string) {
 	}
 	if ex, _ := a.findTask(frameworkID, taskID); ex != nil {
 		delete(ex.tasks, taskID)
+		delete(fw.taskExecutor, taskID)
 		ex.dequeue(taskID)
 		a.maybeRemoveExecutor(fw, ex)
 	}
@@ -402,6 +416,11 @@ func (a *Agent) maybeRemoveExecutor(fw *agentFramework, ex *agentExecutor) {
 	}
 	if fw.executors[ex.id] == ex {
 		delete(fw.executors, ex.id)
+		for tid := range ex.tasks {
+			if fw.taskExecutor[tid] == ex {
+				delete(fw.taskExecutor, tid)
+			}
+		}
 		children.release(ex.containerID)
 		a.markDirty(ex)
 	}
