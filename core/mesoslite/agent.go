@@ -164,14 +164,19 @@ func (a *Agent) findTask(frameworkID, taskID string) (*agentExecutor, *agentTask
 	}
 	for _, ex := range fw.executors {
 		if t := ex.tasks[taskID]; t != nil {
-			if fw.taskExecutor == nil {
-				fw.taskExecutor = map[string]*agentExecutor{}
-			}
-			fw.taskExecutor[taskID] = ex
+			fw.indexTask(taskID, ex)
 			return ex, t
 		}
 	}
 	return nil, nil
+}
+
+// indexTask notes that the task is ex's (see taskExecutor).
+func (fw *agentFramework) indexTask(taskID string, ex *agentExecutor) {
+	if fw.taskExecutor == nil {
+		fw.taskExecutor = map[string]*agentExecutor{}
+	}
+	fw.taskExecutor[taskID] = ex
 }
 
 // statusUpdate records a reliable update (executor or agent generated): the
@@ -282,11 +287,13 @@ func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 	case executorRegistering:
 		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING, queued: true}
+		fw.indexTask(tid, ex)
 		ex.queue = append(ex.queue, tid)
 		a.log.Info("queued task for an executor that has not subscribed yet", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 	case executorRunning:
 		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING}
+		fw.indexTask(tid, ex)
 		a.log.Info("launching task", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 		ex.send(&executor.Event{Type: executor.Event_LAUNCH, Launch: &executor.Event_Launch{Task: t}})
 	}
