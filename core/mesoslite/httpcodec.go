@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -65,9 +66,13 @@ func requestCodec(r *http.Request) (encoding.Codec, *httpStatus) {
 		s := statusf(http.StatusBadRequest, "Expecting 'Content-Type' to be present")
 		return encoding.Codec{}, &s
 	}
+	if last := lastContentType.Load(); last != nil && last.header == ct {
+		return last.codec, nil
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err == nil {
 		if c, ok := codecs.ByMediaType[encoding.MediaType(mt)]; ok {
+			lastContentType.Store(&contentTypeAnswer{header: ct, codec: c})
 			return c, nil
 		}
 	}
@@ -75,6 +80,15 @@ func requestCodec(r *http.Request) (encoding.Codec, *httpStatus) {
 		"Expecting 'Content-Type' of %s or %s", codecs.MediaTypeJSON, codecs.MediaTypeProtobuf)
 	return encoding.Codec{}, &s
 }
+
+// contentTypeAnswer remembers the codec of the last Content-Type parsed: a
+// client sends the same one with every call.
+type contentTypeAnswer struct {
+	header string
+	codec  encoding.Codec
+}
+
+var lastContentType atomic.Pointer[contentTypeAnswer]
 
 // decodeCall parses one call from the body with codec; size is the body's
 // Content-Length (-1 when unknown), to read it into a buffer of the right
@@ -149,21 +163,20 @@ func acceptCodec(h http.Header) (encoding.Codec, bool) {
 	if len(values) == 0 {
 		return jsonCodec, true
 	}
-	// A client sends the same Accept header with every call: remember the
-	// answer to the last single one.
-	if len(values) == 1 {
-		if last := lastAccept.Load(); last != nil && last.header == values[0] {
-			return last.codec, last.ok
-		}
-		c, ok := negotiateCodec(values)
-		lastAccept.Store(&acceptAnswer{header: values[0], codec: c, ok: ok})
-		return c, ok
+	// A client sends the same Accept header(s) with every call: remember
+	// the answer to the last ones.
+	if last := lastAccept.Load(); last != nil && slices.Equal(last.values, values) {
+		return last.codec, last.ok
 	}
-	return negotiateCodec(values)
+	c, ok := negotiateCodec(values)
+	if len(values) <= 4 {
+		lastAccept.Store(&acceptAnswer{values: slices.Clone(values), codec: c, ok: ok})
+	}
+	return c, ok
 }
 
 type acceptAnswer struct {
-	header string
+	values []string
 	codec  encoding.Codec
 	ok     bool
 }
