@@ -161,3 +161,44 @@ func TestResVecOffersAllocationInfo(t *testing.T) {
 		}
 	}
 }
+
+// launchOffer, launchTask and launchExecutor make up one launch of the
+// benchmarks below: the task's and its new executor's resources are summed,
+// checked against what is left of the offer and taken out of it.
+var launchOffer = agentResources(AgentConfig{CPUs: 4, MemMB: 8192, DiskMB: 65536, Ports: [][2]uint64{{31000, 32000}}})
+
+var launchTask = []mesos.Resource{scalarResource("cpus", 0.25), scalarResource("mem", 128), scalarResource("disk", 128)}
+
+var launchExecutor = []mesos.Resource{scalarResource("cpus", 0.01), scalarResource("mem", 32)}
+
+// BenchmarkLaunchResourcesMesos is the accounting of one launch as the
+// master did it with mesos-go's Resources.
+func BenchmarkLaunchResourcesMesos(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		var remaining mesos.Resources
+		remaining.Add(launchOffer...)
+		need := sumResources(launchTask)
+		need.Add(launchExecutor...)
+		if !containsAll(remaining, need) {
+			b.Fatal("not contained")
+		}
+		remaining.Subtract(need...)
+		_ = sumResources(launchTask) // the task's record
+	}
+}
+
+// BenchmarkLaunchResourcesVec is the same with resVec.
+func BenchmarkLaunchResourcesVec(b *testing.B) {
+	offer := vecOf(launchOffer)
+	for i := 0; i < b.N; i++ {
+		var remaining resVec
+		remaining.addVec(offer)
+		taskRes := vecOf(launchTask)
+		need := taskRes.clone()
+		need.add(launchExecutor)
+		if !remaining.contains(need) {
+			b.Fatal("not contained")
+		}
+		remaining.subVec(need)
+	}
+}
