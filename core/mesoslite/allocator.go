@@ -199,7 +199,7 @@ func (m *Master) allocate() {
 	}
 }
 
-// mayHaveAllocatable is a cheap first test of allocatable(available(a)):
+// mayHaveAllocatable is a cheap first test of available(a).allocatable():
 // cpus and mem summed as plain numbers. Most agents of a busy cluster have
 // everything offered or used, and the full resource arithmetic for each
 // of thousands of agents at every allocation would occupy the master.
