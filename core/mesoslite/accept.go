@@ -34,9 +34,9 @@ func (m *Master) accept(fw *framework, acc *scheduler.Call_Accept) {
 		return
 	}
 
-	var remaining mesos.Resources
+	var remaining resVec
 	for _, o := range offers {
-		remaining.Add(o.resources...)
+		remaining.addVec(o.resources)
 		m.removeOffer(o, false)
 	}
 	l := &launchBatch{fw: fw, agent: agent, executors: map[string]*mesos.ExecutorInfo{}, tasks: map[string]bool{}}
@@ -126,21 +126,23 @@ type launchBatch struct {
 }
 
 // launchTask validates one task against what is left of the offers and, if
-// valid, records it as STAGING and sends it to the agent.
-func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos.TaskInfo) {
+// valid, records it as STAGING and sends it to the agent. ti belongs to the
+// call being handled, which nothing else refers to: it is completed in place
+// and handed over to the agent, without copies.
+func (m *Master) launchTask(l *launchBatch, remaining *resVec, ti mesos.TaskInfo) {
 	fw, a := l.fw, l.agent
-	t := clone(&ti)
-	t.Resources = unallocated(t.Resources)
+	t := ti
+	stripAllocation(t.Resources)
 	if t.Executor != nil {
 		if t.Executor.FrameworkID == nil {
 			t.Executor.FrameworkID = &mesos.FrameworkID{Value: fw.id}
 		}
-		t.Executor.Resources = unallocated(t.Executor.Resources)
+		stripAllocation(t.Executor.Resources)
 		if t.Executor.Type == mesos.ExecutorInfo_UNKNOWN {
 			t.Executor.Type = mesos.ExecutorInfo_CUSTOM
 		}
 	}
-	newExecutor, err := m.validateTask(l, &t, *remaining)
+	taskRes, need, newExecutor, err := m.validateTask(l, &t, *remaining)
 	if err != nil {
 		m.log.Warn("task is invalid", "framework_id", fw.id, "task_id", t.TaskID.Value, "error", err)
 		agentID := ti.AgentID
@@ -148,9 +150,7 @@ func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos
 			mesos.REASON_TASK_INVALID, err.Error())))
 		return
 	}
-	need := sumResources(t.Resources)
 	if newExecutor {
-		need.Add(t.Executor.Resources...)
 		e := clone(t.Executor)
 		l.executors[e.ExecutorID.Value] = &e
 		if a.executors[fw.id] == nil {
@@ -158,7 +158,7 @@ func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos
 		}
 		a.executors[fw.id][e.ExecutorID.Value] = &e
 	}
-	remaining.Subtract(need...)
+	remaining.subVec(need)
 	l.tasks[t.TaskID.Value] = true
 
 	rec := &task{
@@ -167,84 +167,108 @@ func (m *Master) launchTask(l *launchBatch, remaining *mesos.Resources, ti mesos
 		agentID:     a.id,
 		executorID:  t.Executor.ExecutorID.Value,
 		state:       mesos.TASK_STAGING,
-		resources:   sumResources(t.Resources),
+		resources:   taskRes,
 	}
 	fw.tasks[rec.id] = rec
 	if a.tasks[fw.id] == nil {
 		a.tasks[fw.id] = map[string]*task{}
 	}
 	a.tasks[fw.id][rec.id] = rec
-	m.log.Info("launching task", "framework_id", fw.id, "task_id", rec.id, "agent_id", a.id,
-		"executor_id", rec.executorID, "resources", need.String())
+	if m.log.IsInfo() {
+		m.log.Info("launching task", "framework_id", fw.id, "task_id", rec.id, "agent_id", a.id,
+			"executor_id", rec.executorID, "resources", need.String())
+	}
 	a.link.runTask(fw.info, t)
 }
 
-// validateTask is validation::task::validate for a task of a LAUNCH. It
-// reports whether the task brings a new executor to the agent.
-func (m *Master) validateTask(l *launchBatch, t *mesos.TaskInfo, available mesos.Resources) (bool, error) {
-	fw, a := l.fw, l.agent
-	if err := validateID(t.TaskID.Value); err != nil {
-		return false, fmt.Errorf("Task ID '%s' is invalid: %w", t.TaskID.Value, err)
+// stripAllocation removes allocation_info from rs, the form the master does
+// its accounting in.
+func stripAllocation(rs []mesos.Resource) {
+	for i := range rs {
+		rs[i].AllocationInfo = nil
 	}
-	if _, unreachable := fw.unreachableTasks[t.TaskID.Value]; unreachable || fw.tasks[t.TaskID.Value] != nil || l.tasks[t.TaskID.Value] {
-		return false, fmt.Errorf("Task has duplicate ID: %s", t.TaskID.Value)
-	}
-	if t.AgentID.Value != a.id {
-		return false, fmt.Errorf("Task uses invalid agent: %s", t.AgentID.Value)
-	}
-	if (t.Executor == nil) == (t.Command == nil) {
-		return false, errors.New("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present")
-	}
-	if t.Command != nil {
-		return false, errors.New("Command tasks (TaskInfo.command without TaskInfo.executor) are not supported by mesoslite: " +
-			"it has no built-in command executor; set TaskInfo.executor to a custom executor")
-	}
-	if err := validateContainer(t.Container); err != nil {
-		return false, err
-	}
-	if len(t.Resources) == 0 {
-		return false, errors.New("Task uses no resources")
-	}
-	if err := validateResources(t.Resources); err != nil {
-		return false, fmt.Errorf("Task uses invalid resources: %w", err)
-	}
+}
 
+// validateTask is validation::task::validate for a task of a LAUNCH. It
+// returns the task's resources, those it needs with its executor's if that
+// is new to the agent, and whether it is.
+func (m *Master) validateTask(l *launchBatch, t *mesos.TaskInfo, available resVec) (taskRes, need resVec, newExecutor bool, err error) {
+	if err := m.validateTaskInfo(l, t); err != nil {
+		return nil, nil, false, err
+	}
+	fw, a := l.fw, l.agent
 	e := t.Executor
-	if err := validateID(e.ExecutorID.Value); err != nil {
-		return false, fmt.Errorf("Executor ID '%s' is invalid: %w", e.ExecutorID.Value, err)
-	}
-	if e.FrameworkID.Value != fw.id {
-		return false, fmt.Errorf("ExecutorInfo has an invalid FrameworkID (Actual: %s vs Expected: %s)", e.FrameworkID.Value, fw.id)
-	}
-	if e.Type == mesos.ExecutorInfo_DEFAULT {
-		return false, errors.New("The default executor (ExecutorInfo.type DEFAULT) is not supported by mesoslite; use a CUSTOM executor")
-	}
-	if err := validateCommand(e.Command); err != nil {
-		return false, err
-	}
-	if err := validateContainer(e.Container); err != nil {
-		return false, err
-	}
-	if err := validateResources(e.Resources); err != nil {
-		return false, fmt.Errorf("Executor uses invalid resources: %w", err)
-	}
 	existing := a.executors[fw.id][e.ExecutorID.Value]
 	if existing == nil {
 		existing = l.executors[e.ExecutorID.Value]
 	}
 	if existing != nil && !existing.Equal(e) {
-		return false, fmt.Errorf("ExecutorInfo is not compatible with ExecutorInfo of existing executor %s", e.ExecutorID.Value)
+		return nil, nil, false, fmt.Errorf("ExecutorInfo is not compatible with ExecutorInfo of existing executor %s", e.ExecutorID.Value)
 	}
 
-	need := sumResources(t.Resources)
+	taskRes = vecOf(t.Resources)
+	need = taskRes
 	if existing == nil {
-		need.Add(e.Resources...)
+		need = taskRes.clone()
+		need.add(e.Resources)
 	}
-	if !containsAll(available, need) {
-		return false, fmt.Errorf("Total resources %s required by task and its executor is more than available %s",
+	if !available.contains(need) {
+		return nil, nil, false, fmt.Errorf("Total resources %s required by task and its executor is more than available %s",
 			need.String(), available.String())
 	}
-	return existing == nil, nil
+	return taskRes, need, existing == nil, nil
+}
+
+// validateTaskInfo is the part of validateTask that does not depend on
+// resources available.
+func (m *Master) validateTaskInfo(l *launchBatch, t *mesos.TaskInfo) error {
+	fw, a := l.fw, l.agent
+	if err := validateID(t.TaskID.Value); err != nil {
+		return fmt.Errorf("Task ID '%s' is invalid: %w", t.TaskID.Value, err)
+	}
+	if _, unreachable := fw.unreachableTasks[t.TaskID.Value]; unreachable || fw.tasks[t.TaskID.Value] != nil || l.tasks[t.TaskID.Value] {
+		return fmt.Errorf("Task has duplicate ID: %s", t.TaskID.Value)
+	}
+	if t.AgentID.Value != a.id {
+		return fmt.Errorf("Task uses invalid agent: %s", t.AgentID.Value)
+	}
+	if (t.Executor == nil) == (t.Command == nil) {
+		return errors.New("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present")
+	}
+	if t.Command != nil {
+		return errors.New("Command tasks (TaskInfo.command without TaskInfo.executor) are not supported by mesoslite: " +
+			"it has no built-in command executor; set TaskInfo.executor to a custom executor")
+	}
+	if err := validateContainer(t.Container); err != nil {
+		return err
+	}
+	if len(t.Resources) == 0 {
+		return errors.New("Task uses no resources")
+	}
+	if err := validateResources(t.Resources); err != nil {
+		return fmt.Errorf("Task uses invalid resources: %w", err)
+	}
+
+	e := t.Executor
+	if err := validateID(e.ExecutorID.Value); err != nil {
+		return fmt.Errorf("Executor ID '%s' is invalid: %w", e.ExecutorID.Value, err)
+	}
+	if e.FrameworkID.Value != fw.id {
+		return fmt.Errorf("ExecutorInfo has an invalid FrameworkID (Actual: %s vs Expected: %s)", e.FrameworkID.Value, fw.id)
+	}
+	if e.Type == mesos.ExecutorInfo_DEFAULT {
+		return errors.New("The default executor (ExecutorInfo.type DEFAULT) is not supported by mesoslite; use a CUSTOM executor")
+	}
+	if err := validateCommand(e.Command); err != nil {
+		return err
+	}
+	if err := validateContainer(e.Container); err != nil {
+		return err
+	}
+	if err := validateResources(e.Resources); err != nil {
+		return fmt.Errorf("Executor uses invalid resources: %w", err)
+	}
+	return nil
 }
 
 func validateResources(rs []mesos.Resource) error {

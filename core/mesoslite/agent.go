@@ -76,6 +76,10 @@ type agentFramework struct {
 	info        mesos.FrameworkInfo
 	executors   map[string]*agentExecutor
 	terminating bool
+	// taskExecutor remembers which executor findTask found a task in; a
+	// hint that findTask checks, so that it does not go through every
+	// executor of the framework for each update and acknowledgement.
+	taskExecutor map[string]*agentExecutor
 }
 
 func newAgent(id string, cfg AgentConfig, cluster Config, workDir string, master masterLink, f *forker) *Agent {
@@ -153,12 +157,26 @@ func (a *Agent) findTask(frameworkID, taskID string) (*agentExecutor, *agentTask
 	if fw == nil {
 		return nil, nil
 	}
-	for _, ex := range fw.executors {
+	if ex := fw.taskExecutor[taskID]; ex != nil && fw.executors[ex.id] == ex {
 		if t := ex.tasks[taskID]; t != nil {
 			return ex, t
 		}
 	}
+	for _, ex := range fw.executors {
+		if t := ex.tasks[taskID]; t != nil {
+			fw.indexTask(taskID, ex)
+			return ex, t
+		}
+	}
 	return nil, nil
+}
+
+// indexTask notes that the task is ex's (see taskExecutor).
+func (fw *agentFramework) indexTask(taskID string, ex *agentExecutor) {
+	if fw.taskExecutor == nil {
+		fw.taskExecutor = map[string]*agentExecutor{}
+	}
+	fw.taskExecutor[taskID] = ex
 }
 
 // statusUpdate records a reliable update (executor or agent generated): the
@@ -269,11 +287,13 @@ func (a *Agent) handleRunTask(fwInfo mesos.FrameworkInfo, t mesos.TaskInfo) {
 	case executorRegistering:
 		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING, queued: true}
+		fw.indexTask(tid, ex)
 		ex.queue = append(ex.queue, tid)
 		a.log.Info("queued task for an executor that has not subscribed yet", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 	case executorRunning:
 		a.markDirty(ex)
 		ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING}
+		fw.indexTask(tid, ex)
 		a.log.Info("launching task", "framework_id", fid, "task_id", tid, "executor_id", ex.id)
 		ex.send(&executor.Event{Type: executor.Event_LAUNCH, Launch: &executor.Event_Launch{Task: t}})
 	}
@@ -366,6 +386,7 @@ func (a *Agent) completeTask(frameworkID, taskID string) {
 	}
 	if ex, _ := a.findTask(frameworkID, taskID); ex != nil {
 		delete(ex.tasks, taskID)
+		delete(fw.taskExecutor, taskID)
 		ex.dequeue(taskID)
 		a.maybeRemoveExecutor(fw, ex)
 	}
@@ -402,6 +423,11 @@ func (a *Agent) maybeRemoveExecutor(fw *agentFramework, ex *agentExecutor) {
 	}
 	if fw.executors[ex.id] == ex {
 		delete(fw.executors, ex.id)
+		for tid := range ex.tasks {
+			if fw.taskExecutor[tid] == ex {
+				delete(fw.taskExecutor, tid)
+			}
+		}
 		children.release(ex.containerID)
 		a.markDirty(ex)
 	}
@@ -486,10 +512,11 @@ func (a *Agent) shutdown(ctx context.Context) error {
 // Messages from the master. Each only queues work on the agent's mailbox; the
 // protobufs are copied so that the two actors never share them.
 
+// runTask takes t over: the master hands it a task it keeps no reference to
+// (see agentLink), so only the framework is copied.
 func (a *Agent) runTask(fw mesos.FrameworkInfo, t mesos.TaskInfo) {
 	fw2 := clone(&fw)
-	t2 := clone(&t)
-	a.mb.post(func() { a.handleRunTask(fw2, t2) })
+	a.mb.post(func() { a.handleRunTask(fw2, t) })
 }
 
 func (a *Agent) killTask(frameworkID, taskID string, policy *mesos.KillPolicy) {

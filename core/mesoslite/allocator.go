@@ -12,13 +12,13 @@ import (
 // offerFilter is a RefusedOfferFilter: while it lasts, the framework is not
 // offered any resources on the agent that the refused set contains.
 type offerFilter struct {
-	resources mesos.Resources
+	resources resVec
 	expires   time.Time
 }
 
 // refuse installs a filter for resources the framework declined or left
 // unused, per Filters.refuse_seconds (see refuseDuration).
-func (m *Master) refuse(fw *framework, agentID string, res mesos.Resources, filters *mesos.Filters) {
+func (m *Master) refuse(fw *framework, agentID string, res resVec, filters *mesos.Filters) {
 	if len(res) == 0 {
 		return
 	}
@@ -26,7 +26,7 @@ func (m *Master) refuse(fw *framework, agentID string, res mesos.Resources, filt
 	if d == 0 {
 		return
 	}
-	fw.filters[agentID] = append(fw.filters[agentID], &offerFilter{resources: res.Clone(), expires: m.clock.Now().Add(d)})
+	fw.filters[agentID] = append(fw.filters[agentID], &offerFilter{resources: res.clone(), expires: m.clock.Now().Add(d)})
 }
 
 // refuseDuration is how long Filters.refuse_seconds refuses: 5 s when absent,
@@ -55,7 +55,7 @@ func refuseDuration(filters *mesos.Filters, interval time.Duration) time.Duratio
 
 // filtered reports whether an offer of res on the agent is refused by a live
 // filter (superset semantics: refused ⊇ res). Expired filters are dropped.
-func (fw *framework) filtered(agentID string, res mesos.Resources, now time.Time) bool {
+func (fw *framework) filtered(agentID string, res resVec, now time.Time) bool {
 	fs := fw.filters[agentID]
 	live := fs[:0]
 	refused := false
@@ -64,7 +64,7 @@ func (fw *framework) filtered(agentID string, res mesos.Resources, now time.Time
 			continue
 		}
 		live = append(live, f)
-		if containsAll(f.resources, res) {
+		if f.resources.contains(res) {
 			refused = true
 		}
 	}
@@ -173,7 +173,7 @@ func (m *Master) allocate() {
 			continue
 		}
 		avail := m.available(a)
-		if !allocatable(avail) {
+		if !avail.allocatable() {
 			continue
 		}
 		if sorter != nil {
@@ -199,15 +199,15 @@ func (m *Master) allocate() {
 	}
 }
 
-// mayHaveAllocatable is a cheap first test of allocatable(available(a)):
+// mayHaveAllocatable is a cheap first test of available(a).allocatable():
 // cpus and mem summed as plain numbers. Most agents of a busy cluster have
 // everything offered or used, and the full resource arithmetic for each
 // of thousands of agents at every allocation would occupy the master.
 func (m *Master) mayHaveAllocatable(a *agentEntry) bool {
-	cpus, mem := scalarOf(a.total, "cpus"), scalarOf(a.total, "mem")
-	sub := func(rs []mesos.Resource) {
-		cpus -= scalarOf(rs, "cpus")
-		mem -= scalarOf(rs, "mem")
+	cpus, mem := a.total.scalar("cpus"), a.total.scalar("mem")
+	sub := func(rs resVec) {
+		cpus -= rs.scalar("cpus")
+		mem -= rs.scalar("mem")
 	}
 	for _, tasks := range a.tasks {
 		for _, t := range tasks {
@@ -218,7 +218,8 @@ func (m *Master) mayHaveAllocatable(a *agentEntry) bool {
 	}
 	for _, execs := range a.executors {
 		for _, e := range execs {
-			sub(e.Resources)
+			cpus -= scalarOf(e.Resources, "cpus")
+			mem -= scalarOf(e.Resources, "mem")
 		}
 	}
 	for _, o := range a.offers {
@@ -231,9 +232,9 @@ func (m *Master) mayHaveAllocatable(a *agentEntry) bool {
 // usage is a framework's allocation of the two DRF resources.
 type usage struct{ cpus, mem float64 }
 
-func (u *usage) add(rs []mesos.Resource) {
-	u.cpus += scalarOf(rs, "cpus")
-	u.mem += scalarOf(rs, "mem")
+func (u *usage) add(rs resVec) {
+	u.cpus += rs.scalar("cpus")
+	u.mem += rs.scalar("mem")
 }
 
 // drf ranks frameworks by dominant share (max of their cpus and mem shares of
@@ -246,8 +247,8 @@ type drf struct {
 func (m *Master) newDRF() *drf {
 	d := &drf{used: map[string]*usage{}}
 	for _, a := range m.agents {
-		d.totalCPUs += scalarOf(a.total, "cpus")
-		d.totalMem += scalarOf(a.total, "mem")
+		d.totalCPUs += a.total.scalar("cpus")
+		d.totalMem += a.total.scalar("mem")
 		for fid, tasks := range a.tasks {
 			for _, t := range tasks {
 				if !isTerminal(t.state) {
@@ -257,7 +258,7 @@ func (m *Master) newDRF() *drf {
 		}
 		for fid, execs := range a.executors {
 			for _, e := range execs {
-				d.add(fid, e.Resources)
+				d.add(fid, vecOf(e.Resources))
 			}
 		}
 		for _, o := range a.offers {
@@ -267,7 +268,7 @@ func (m *Master) newDRF() *drf {
 	return d
 }
 
-func (d *drf) add(frameworkID string, rs []mesos.Resource) {
+func (d *drf) add(frameworkID string, rs resVec) {
 	u := d.used[frameworkID]
 	if u == nil {
 		u = &usage{}

@@ -22,7 +22,7 @@ func (a *Agent) serveExecutor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var call executor.Call
-	if err := decodeCall(codec, r.Body, &call); err != nil {
+	if err := decodeCall(codec, r.Body, r.ContentLength, &call); err != nil {
 		statusf(http.StatusBadRequest, "Failed to parse body into Call: %v", err).write(w)
 		return
 	}

@@ -1,14 +1,17 @@
 package mesoslite
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gogo/protobuf/proto"
 	"github.com/mesos/mesos-go/api/v1/lib/encoding"
@@ -63,9 +66,13 @@ func requestCodec(r *http.Request) (encoding.Codec, *httpStatus) {
 		s := statusf(http.StatusBadRequest, "Expecting 'Content-Type' to be present")
 		return encoding.Codec{}, &s
 	}
+	if last := lastContentType.Load(); last != nil && last.header == ct {
+		return last.codec, nil
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err == nil {
 		if c, ok := codecs.ByMediaType[encoding.MediaType(mt)]; ok {
+			lastContentType.Store(&contentTypeAnswer{header: ct, codec: c})
 			return c, nil
 		}
 	}
@@ -74,11 +81,33 @@ func requestCodec(r *http.Request) (encoding.Codec, *httpStatus) {
 	return encoding.Codec{}, &s
 }
 
-// decodeCall parses one call from the body with codec. JSON decoding does not
-// enforce proto2 required fields, so a JSON call is round-tripped through the
-// protobuf wire format, whose decoder does.
-func decodeCall(codec encoding.Codec, body io.Reader, m encoding.Unmarshaler) error {
-	dec := codec.NewDecoder(encoding.SourceReader(io.LimitReader(body, maxRequestBytes)))
+// contentTypeAnswer remembers the codec of the last Content-Type parsed: a
+// client sends the same one with every call.
+type contentTypeAnswer struct {
+	header string
+	codec  encoding.Codec
+}
+
+var lastContentType atomic.Pointer[contentTypeAnswer]
+
+// decodeCall parses one call from the body with codec; size is the body's
+// Content-Length (-1 when unknown), to read it into a buffer of the right
+// size at once. JSON decoding does not enforce proto2 required fields, so a
+// JSON call is round-tripped through the protobuf wire format, whose decoder
+// does.
+func decodeCall(codec encoding.Codec, body io.Reader, size int64, m encoding.Unmarshaler) error {
+	b, err := readBody(body, size)
+	if err != nil {
+		return err
+	}
+	if len(b) == 0 {
+		return errors.New("empty body")
+	}
+	if codec.Type == codecs.MediaTypeProtobuf {
+		// What mesos-go's protobuf decoder does with the body it reads.
+		return proto.Unmarshal(b, m.(proto.Message))
+	}
+	dec := codec.NewDecoder(encoding.SourceReader(bytes.NewReader(b)))
 	if err := dec.Decode(m); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty body")
@@ -91,6 +120,29 @@ func decodeCall(codec encoding.Codec, body io.Reader, m encoding.Unmarshaler) er
 		}
 	}
 	return nil
+}
+
+// readBody reads at most maxRequestBytes of body, into one buffer when its
+// size is known.
+func readBody(body io.Reader, size int64) ([]byte, error) {
+	r := io.LimitReader(body, maxRequestBytes)
+	if size <= 0 || size >= maxRequestBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that sees EOF needs no growth
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) { // longer than announced
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // checkRequired reports a proto2 required field that is not set anywhere in m.
@@ -111,6 +163,27 @@ func acceptCodec(h http.Header) (encoding.Codec, bool) {
 	if len(values) == 0 {
 		return jsonCodec, true
 	}
+	// A client sends the same Accept header(s) with every call: remember
+	// the answer to the last ones.
+	if last := lastAccept.Load(); last != nil && slices.Equal(last.values, values) {
+		return last.codec, last.ok
+	}
+	c, ok := negotiateCodec(values)
+	if len(values) <= 4 {
+		lastAccept.Store(&acceptAnswer{values: slices.Clone(values), codec: c, ok: ok})
+	}
+	return c, ok
+}
+
+type acceptAnswer struct {
+	values []string
+	codec  encoding.Codec
+	ok     bool
+}
+
+var lastAccept atomic.Pointer[acceptAnswer]
+
+func negotiateCodec(values []string) (encoding.Codec, bool) {
 	switch {
 	case acceptsMediaType(values, string(codecs.MediaTypeJSON)):
 		return jsonCodec, true

@@ -227,6 +227,9 @@ func (m *Master) stopMaintenance(hosts []string) error {
 // a scheduled machine gets an inverse offer for that agent (no resources:
 // the whole agent) unless it has one outstanding or filters them.
 func (m *Master) generateInverseOffers() {
+	if len(m.machines) == 0 {
+		return // no machine is scheduled for maintenance
+	}
 	now := m.clock.Now()
 	made := map[*framework][]mesos.InverseOffer{}
 	for _, aid := range m.agentOrder {

@@ -60,7 +60,7 @@ type Master struct {
 type agentEntry struct {
 	id        string
 	info      mesos.AgentInfo
-	total     mesos.Resources
+	total     resVec
 	link      agentLink
 	endpoint  string                                    // ip:port of its executor API
 	tasks     map[string]map[string]*task               // framework → task id
@@ -96,7 +96,7 @@ type task struct {
 	// forwarded (the head of the agent's stream); reconciliation reports it.
 	statusUpdateState *mesos.TaskState
 	statusUpdateUUID  []byte
-	resources         mesos.Resources
+	resources         resVec
 	latest            *mesos.TaskStatus
 }
 
@@ -214,31 +214,29 @@ func (m *Master) addCompleted(id string) {
 	}
 }
 
-// allocated is everything in use on an agent: live tasks, executors and
-// outstanding offers. A task stops counting once its latest state is terminal;
-// an executor once the agent reports it exited.
-func (m *Master) allocated(a *agentEntry) mesos.Resources {
-	var used mesos.Resources
+// available is what is left of the agent's total once everything in use on
+// it is taken out: live tasks, executors and outstanding offers. A task stops
+// counting once its latest state is terminal; an executor once the agent
+// reports it exited. Subtracting each in turn leaves what subtracting their
+// sum would.
+func (m *Master) available(a *agentEntry) resVec {
+	avail := a.total.clone()
 	for _, tasks := range a.tasks {
 		for _, t := range tasks {
 			if !isTerminal(t.state) {
-				used.Add(t.resources...)
+				avail.subVec(t.resources)
 			}
 		}
 	}
 	for _, execs := range a.executors {
 		for _, e := range execs {
-			used.Add(e.Resources...)
+			avail.sub(e.Resources)
 		}
 	}
 	for _, o := range a.offers {
-		used.Add(o.resources...)
+		avail.subVec(o.resources)
 	}
-	return used
-}
-
-func (m *Master) available(a *agentEntry) mesos.Resources {
-	return a.total.Minus(m.allocated(a)...)
+	return avail
 }
 
 func (m *Master) removeTask(t *task) {

@@ -36,7 +36,7 @@ func newAgentEntry(info mesos.AgentInfo, endpoint string, link agentLink) *agent
 	return &agentEntry{
 		id:                 info.GetID().GetValue(),
 		info:               info,
-		total:              mesos.Resources(info.Resources).Clone(),
+		total:              vecOf(info.Resources),
 		link:               link,
 		endpoint:           endpoint,
 		tasks:              map[string]map[string]*task{},
@@ -153,7 +153,7 @@ func (m *Master) addReportedTasks(a *agentEntry, tasks []reportedTask) {
 			state:             rt.state,
 			statusUpdateState: rt.statusUpdateState,
 			statusUpdateUUID:  rt.statusUpdateUUID,
-			resources:         rt.resources,
+			resources:         vecOf(rt.resources),
 			latest:            rt.latest,
 		}
 		fw.tasks[t.id] = t

@@ -120,7 +120,7 @@ func (m *Master) handleStatusUpdate(agentID string, u statusUpdateMsg) {
 		latest = *u.latestState
 	}
 	// A terminal task never changes state again; its resources were
-	// recovered when it became terminal (see allocated).
+	// recovered when it became terminal (see available).
 	if !isTerminal(t.state) {
 		t.state = latest
 	}

@@ -23,7 +23,7 @@ func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var call scheduler.Call
-	if err := decodeCall(codec, r.Body, &call); err != nil {
+	if err := decodeCall(codec, r.Body, r.ContentLength, &call); err != nil {
 		statusf(http.StatusBadRequest, "Failed to parse body into Call: %v", err).write(w)
 		return
 	}

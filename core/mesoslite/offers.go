@@ -14,15 +14,15 @@ type offer struct {
 	id          string
 	frameworkID string
 	agentID     string
-	resources   mesos.Resources // without allocation_info
+	resources   resVec // without allocation_info
 	msg         mesos.Offer
 }
 
 // newOffer offers res on agent a to fw, for role.
-func (m *Master) newOffer(fw *framework, a *agentEntry, res mesos.Resources, role string) *offer {
+func (m *Master) newOffer(fw *framework, a *agentEntry, res resVec, role string) *offer {
 	id := offerIDFor(m.id, m.nextOffer)
 	m.nextOffer++
-	o := &offer{id: id, frameworkID: fw.id, agentID: a.id, resources: res.Clone()}
+	o := &offer{id: id, frameworkID: fw.id, agentID: a.id, resources: res.clone()}
 
 	var execIDs []mesos.ExecutorID
 	for eid := range a.executors[fw.id] {
@@ -43,7 +43,6 @@ func (m *Master) newOffer(fw *framework, a *agentEntry, res mesos.Resources, rol
 			Address: mesos.Address{Hostname: &host, IP: &ip, Port: port},
 			Path:    &path,
 		},
-		Resources:      res.Clone(),
 		Attributes:     append([]mesos.Attribute(nil), a.info.Attributes...),
 		ExecutorIDs:    execIDs,
 		Unavailability: m.unavailability(a.info.Hostname),
@@ -54,7 +53,9 @@ func (m *Master) newOffer(fw *framework, a *agentEntry, res mesos.Resources, rol
 	if fw.multiRole() {
 		r := role
 		msg.AllocationInfo = &mesos.Resource_AllocationInfo{Role: &r}
-		msg.Resources = allocatedTo(res, role)
+		msg.Resources = res.resources(role)
+	} else {
+		msg.Resources = res.resources("")
 	}
 	o.msg = msg
 	m.offers[id] = o

@@ -41,7 +41,11 @@ func agentResources(ac AgentConfig) mesos.Resources {
 		scalarResource("disk", ac.DiskMB),
 		rangesResource("ports", ac.Ports),
 	} {
-		rs.Add1(r)
+		// What Add1 does with kinds that are all different, without its
+		// proto.Clone: valid non-empty ones are kept.
+		if usable(&r) {
+			rs = append(rs, r)
+		}
 	}
 	return rs
 }
@@ -69,54 +73,6 @@ func sumResources(lists ...[]mesos.Resource) mesos.Resources {
 	return total
 }
 
-// unallocated returns a copy of rs without allocation_info, the form the master
-// does its accounting in.
-func unallocated(rs []mesos.Resource) mesos.Resources {
-	out := mesos.Resources(rs).Clone()
-	for i := range out {
-		out[i].AllocationInfo = nil
-	}
-	return out
-}
-
-// allocatedTo returns a copy of rs with allocation_info for role (MULTI_ROLE
-// frameworks only).
-func allocatedTo(rs []mesos.Resource, role string) mesos.Resources {
-	out := mesos.Resources(rs).Clone()
-	for i := range out {
-		r := role
-		out[i].AllocationInfo = &mesos.Resource_AllocationInfo{Role: &r}
-	}
-	return out
-}
-
-// containsAll reports whether have ⊇ want, counting multiplicity: each wanted
-// resource is taken out of what is left, as Mesos' Resources::contains does.
-func containsAll(have, want []mesos.Resource) bool {
-	remaining := mesos.Resources(have).Clone()
-	for i := range want {
-		w := want[i]
-		if w.Validate() != nil {
-			return false
-		}
-		if w.IsEmpty() {
-			continue
-		}
-		found := false
-		for j := range remaining {
-			if remaining[j].Contains(w) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-		remaining.Subtract1(w)
-	}
-	return true
-}
-
 func scalarOf(rs []mesos.Resource, name string) float64 {
 	var v float64
 	for i := range rs {
@@ -125,9 +81,4 @@ func scalarOf(rs []mesos.Resource, name string) float64 {
 		}
 	}
 	return v
-}
-
-// allocatable applies the minimum allocatable resources rule.
-func allocatable(rs []mesos.Resource) bool {
-	return scalarOf(rs, "cpus") >= minAllocatableCPUs || scalarOf(rs, "mem") >= minAllocatableMem
 }

@@ -40,6 +40,7 @@ func (a *Agent) runSimulatedTask(fw *agentFramework, t mesos.TaskInfo) {
 		fw.executors[ex.id] = ex
 	}
 	ex.tasks[tid] = &agentTask{info: t, state: mesos.TASK_STAGING}
+	fw.indexTask(tid, ex)
 	a.simulatedUpdate(fw, ex, tid, mesos.TASK_STARTING)
 	a.simulatedUpdate(fw, ex, tid, mesos.TASK_RUNNING)
 }

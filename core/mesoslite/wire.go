@@ -9,6 +9,10 @@ import (
 // agentLink is how the master messages an agent. Every method only queues the
 // message on the agent's mailbox.
 type agentLink interface {
+	// runTask hands the task over: the caller must not refer to it, or to
+	// anything it points to, afterwards. (The master launches the TaskInfo
+	// of the call it handles, which nothing else refers to, and keeps its
+	// own copy of the executor.)
 	runTask(fw mesos.FrameworkInfo, task mesos.TaskInfo)
 	killTask(frameworkID, taskID string, policy *mesos.KillPolicy)
 	shutdownExecutor(frameworkID, executorID string)
