@@ -3,12 +3,16 @@ package state
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	memdb "github.com/hashicorp/go-memdb"
+	"github.com/hashicorp/go-msgpack/v2/codec"
 
 	"github.com/aurora-go/aurora/core/spec"
+	"github.com/aurora-go/aurora/core/taskstate"
 )
 
 // snapshotVersion is written at the head of every snapshot. Restore reads
@@ -19,36 +23,102 @@ import (
 //   - 3: as 2, plus one record per role quota. (A binary that reads only
 //     version 2 refuses it rather than dropping the quotas.)
 //   - 4: as 3, plus one record per plugin catalog entry.
-const snapshotVersion = 4
+//   - 5: the rows of 4 in MessagePack instead of JSON lines: after the
+//     JSON header line, each row is a kind (one of the rec* constants)
+//     followed by its body. Tasks are wireTask arrays; the rarer rows
+//     (meta, quotas, plugins, jobs, and each distinct job config, written
+//     once before the first task that refers to it) are their JSON
+//     encoding as a byte string, so the job spec keeps its own encoding.
+//     The snapshot ends with recEnd and the number of rows before it, so a
+//     cut-off snapshot is refused instead of restoring part of the state.
+const snapshotVersion = 5
 
-// snapshotHeader precedes the records of a snapshot.
+// snapshotHeader precedes the records of a snapshot: one JSON line.
 type snapshotHeader struct {
 	Version int `json:"version"`
 }
 
-// record is one row of a snapshot: exactly one field is set.
-type record struct {
-	Job    *Job       `json:"job,omitempty"`
-	Task   *taskRec   `json:"task,omitempty"`
-	Meta   *meta      `json:"meta,omitempty"`
-	Config *configRec `json:"config,omitempty"`
-	Quota  *Quota     `json:"quota,omitempty"`
-	Plugin *Plugin    `json:"plugin,omitempty"`
+// Kinds of version 5 records. Never renumber.
+const (
+	recEnd    = 0 // followed by the number of records before it
+	recMeta   = 1 // followed by a JSON meta row
+	recQuota  = 2 // followed by a JSON Quota
+	recPlugin = 3 // followed by a JSON Plugin
+	recJob    = 4 // followed by a JSON Job
+	recConfig = 5 // followed by a configRef and a JSON spec.Job
+	recTask   = 6 // followed by a wireTask
+)
+
+// wireTask is a Task as version 5 writes it: a MessagePack array in field
+// order. Changing it means a new snapshot version.
+type wireTask struct {
+	_struct      struct{} `codec:",toarray"` //nolint:unused // codec option
+	ID           string
+	JobKey       string
+	Instance     int
+	Status       int
+	FailureCount int
+	AncestorID   string
+	AgentID      string
+	Host         string
+	Ports        map[string]uint64
+	Sandbox      string
+	PenaltyUntil wireTime
+	Events       []wireEvent
+	// ConfigRef numbers the recConfig that holds the task's config; 0
+	// means the task has none.
+	ConfigRef int
 }
 
-// configRec is a job config shared by tasks (version 2).
-type configRec struct {
-	Ref int       `json:"ref"`
-	Job *spec.Job `json:"job"`
+type wireEvent struct {
+	_struct struct{} `codec:",toarray"` //nolint:unused // codec option
+	Time    wireTime
+	Status  int
+	Message string
 }
 
-// taskRec is a task whose config may be written as a reference. Its
-// Config field shadows the task's, so the config is not written twice.
-type taskRec struct {
-	*Task
-	Config    *spec.Job `json:"config,omitempty"`
-	ConfigRef int       `json:"config_ref,omitempty"`
+// wireTime is an instant and the UTC offset it was recorded with, which
+// is what the JSON of versions 1-4 kept of a time.
+type wireTime struct {
+	_struct struct{} `codec:",toarray"` //nolint:unused // codec option
+	Sec     int64
+	Nsec    int32
+	Offset  int32 // seconds east of UTC
 }
+
+// zeroSec is time.Time{}.Unix().
+var zeroSec = time.Time{}.Unix()
+
+func toWireTime(t time.Time) wireTime {
+	if t.IsZero() {
+		return wireTime{Sec: zeroSec}
+	}
+	_, off := t.Zone()
+	return wireTime{Sec: t.Unix(), Nsec: int32(t.Nanosecond()), Offset: int32(off)}
+}
+
+// fromWire returns the time as decoding its RFC 3339 form would: UTC for
+// a zero offset, Local when the offset is the local one, else a fixed zone.
+func (w wireTime) fromWire() time.Time {
+	if w.Sec == zeroSec && w.Nsec == 0 {
+		return time.Time{}
+	}
+	t := time.Unix(w.Sec, int64(w.Nsec))
+	if w.Offset == 0 {
+		return t.UTC()
+	}
+	if _, off := t.Zone(); off == int(w.Offset) {
+		return t
+	}
+	return t.In(time.FixedZone("", int(w.Offset)))
+}
+
+// msgpackHandle configures the version 5 codec. Set up once, then only read.
+var msgpackHandle = func() *codec.MsgpackHandle {
+	h := &codec.MsgpackHandle{}
+	h.WriteExt = true // byte strings as bin, strings as str (the current spec)
+	return h
+}()
 
 // Snapshot is a point-in-time view of the store that can be written out
 // while writes continue.
@@ -61,113 +131,129 @@ func (s *Store) Snapshot() *Snapshot {
 	return &Snapshot{txn: s.db.Load().Snapshot().Txn(false)}
 }
 
-// WriteTo streams the snapshot as a header and one JSON record per row.
+// WriteTo streams the snapshot in the current version: a JSON header line,
+// then one MessagePack record per row, through a buffer.
 func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 	cw := &countingWriter{w: w}
-	enc := json.NewEncoder(cw)
-	if err := enc.Encode(snapshotHeader{Version: snapshotVersion}); err != nil {
+	bw := bufio.NewWriterSize(cw, 1<<20)
+	if err := json.NewEncoder(bw).Encode(snapshotHeader{Version: snapshotVersion}); err != nil {
 		return cw.n, err
 	}
-	refs := map[*spec.Job]int{}
+	enc := codec.NewEncoder(bw, msgpackHandle)
+	var (
+		rows int
+		wt   wireTask
+		evs  []wireEvent
+		refs = map[*spec.Job]int{}
+	)
+	put := func(kind int, v interface{}) error {
+		rows++
+		if err := enc.Encode(kind); err != nil {
+			return err
+		}
+		return enc.Encode(v)
+	}
+	putJSON := func(kind int, v interface{}) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return put(kind, b)
+	}
 	for _, table := range []string{tableMeta, tableQuotas, tablePlugins, tableJobs, tableTasks} {
 		it, err := sn.txn.Get(table, "id")
 		if err != nil {
 			return cw.n, err
 		}
 		for raw := it.Next(); raw != nil; raw = it.Next() {
-			var r record
 			switch v := raw.(type) {
-			case *Job:
-				r.Job = v
 			case *meta:
-				r.Meta = v
+				err = putJSON(recMeta, v)
 			case *Quota:
-				r.Quota = v
+				err = putJSON(recQuota, v)
 			case *Plugin:
-				r.Plugin = v
+				err = putJSON(recPlugin, v)
+			case *Job:
+				err = putJSON(recJob, v)
 			case *Task:
-				rec := &taskRec{Task: v}
+				ref := 0
 				if v.Config != nil {
-					ref, ok := refs[v.Config]
-					if !ok {
+					var ok bool
+					if ref, ok = refs[v.Config]; !ok {
 						ref = len(refs) + 1
 						refs[v.Config] = ref
-						if err := enc.Encode(&record{Config: &configRec{Ref: ref, Job: v.Config}}); err != nil {
+						b, err := json.Marshal(v.Config)
+						if err != nil {
+							return cw.n, fmt.Errorf("write snapshot: %w", err)
+						}
+						if err := put(recConfig, ref); err != nil {
+							return cw.n, fmt.Errorf("write snapshot: %w", err)
+						}
+						if err := enc.Encode(b); err != nil {
 							return cw.n, fmt.Errorf("write snapshot: %w", err)
 						}
 					}
-					rec.ConfigRef = ref
 				}
-				r.Task = rec
+				evs = evs[:0]
+				for _, e := range v.Events {
+					evs = append(evs, wireEvent{Time: toWireTime(e.Time), Status: int(e.Status), Message: e.Message})
+				}
+				wt = wireTask{
+					ID: v.ID, JobKey: v.JobKey, Instance: v.Instance, Status: int(v.Status), FailureCount: v.FailureCount,
+					AncestorID: v.AncestorID, AgentID: v.AgentID, Host: v.Host, Ports: v.Ports, Sandbox: v.Sandbox,
+					PenaltyUntil: toWireTime(v.PenaltyUntil), ConfigRef: ref,
+				}
+				if v.Events != nil {
+					wt.Events = evs
+				}
+				err = put(recTask, &wt)
+			default:
+				err = fmt.Errorf("unexpected row %T in table %s", raw, table)
 			}
-			if err := enc.Encode(&r); err != nil {
+			if err != nil {
 				return cw.n, fmt.Errorf("write snapshot: %w", err)
 			}
 		}
+	}
+	if err := put(recEnd, rows); err != nil {
+		return cw.n, fmt.Errorf("write snapshot: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, fmt.Errorf("write snapshot: %w", err)
 	}
 	return cw.n, nil
 }
 
 // Restore replaces the store's contents with a snapshot written by WriteTo
-// of this or an older version. Decoding and inserting run side by side.
+// of this or an older version. The new contents are built in a fresh
+// database, in one transaction, and swapped in whole: readers see the old
+// state or the new, and a snapshot that cannot be read changes nothing.
 func (s *Store) Restore(r io.Reader) error {
 	db, err := memdb.NewMemDB(schema())
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	br := bufio.NewReaderSize(r, 1<<20)
+	line, err := br.ReadBytes('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) {
+		return fmt.Errorf("read snapshot header: %w", err)
+	}
 	var h snapshotHeader
-	if err := dec.Decode(&h); err != nil {
+	if err := json.Unmarshal(line, &h); err != nil {
 		return fmt.Errorf("read snapshot header: %w", err)
 	}
 	if h.Version < 1 || h.Version > snapshotVersion {
 		return fmt.Errorf("snapshot version %d is not supported by this binary (max %d)", h.Version, snapshotVersion)
 	}
-	records := make(chan []record, 16)
-	decodeErr := make(chan error, 1)
-	stop := make(chan struct{})
-	go func() {
-		defer close(records)
-		const batch = 256
-		buf := make([]record, 0, batch)
-		for dec.More() {
-			buf = append(buf, record{})
-			if err := dec.Decode(&buf[len(buf)-1]); err != nil {
-				decodeErr <- fmt.Errorf("read snapshot record: %w", err)
-				return
-			}
-			if len(buf) == batch {
-				select {
-				case records <- buf:
-				case <-stop:
-					return
-				}
-				buf = make([]record, 0, batch)
-			}
-		}
-		if len(buf) > 0 {
-			select {
-			case records <- buf:
-			case <-stop:
-			}
-		}
-	}()
-	defer close(stop)
-
 	txn := db.Txn(true)
 	defer txn.Abort()
-	configs := map[int]*spec.Job{}
-	for batch := range records {
-		for _, rec := range batch {
-			if err := restoreRecord(txn, rec, configs); err != nil {
-				return fmt.Errorf("restore snapshot: %w", err)
-			}
-		}
+	if h.Version < 5 {
+		err = restoreJSON(txn, br)
+	} else {
+		err = restoreV5(txn, br)
 	}
-	select {
-	case err := <-decodeErr:
+	if err != nil {
 		return err
-	default:
 	}
 	txn.Commit()
 	s.db.Store(db)
@@ -175,34 +261,157 @@ func (s *Store) Restore(r io.Reader) error {
 	return nil
 }
 
-func restoreRecord(txn *memdb.Txn, rec record, configs map[int]*spec.Job) error {
-	switch {
-	case rec.Config != nil:
-		configs[rec.Config.Ref] = rec.Config.Job
-		return nil
-	case rec.Job != nil:
-		return txn.Insert(tableJobs, rec.Job)
-	case rec.Task != nil:
-		t := rec.Task.Task
-		switch {
-		case rec.Task.Config != nil: // version 1
-			t.Config = rec.Task.Config
-		case rec.Task.ConfigRef != 0:
-			cfg, ok := configs[rec.Task.ConfigRef]
-			if !ok {
-				return fmt.Errorf("task %s refers to config %d, which the snapshot does not hold", t.ID, rec.Task.ConfigRef)
+// row is a decoded row and the table it goes to.
+type row struct {
+	table string
+	obj   interface{}
+}
+
+// restoreV5 reads the records of a version 5 snapshot into txn: one
+// goroutine decodes rows into batches while this one inserts them.
+func restoreV5(txn *memdb.Txn, r io.Reader) error {
+	const batchSize = 512
+	batches := make(chan []row, 8)
+	decodeErr := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(batches)
+		err := decodeV5(r, batchSize, func(b []row) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-stop:
+				return false
 			}
-			t.Config = cfg
+		})
+		decodeErr <- err
+	}()
+	defer close(stop)
+	for b := range batches {
+		for _, rw := range b {
+			if err := txn.Insert(rw.table, rw.obj); err != nil {
+				return fmt.Errorf("restore snapshot: %w", err)
+			}
 		}
-		return txn.Insert(tableTasks, t)
-	case rec.Meta != nil:
-		return txn.Insert(tableMeta, rec.Meta)
-	case rec.Quota != nil:
-		return txn.Insert(tableQuotas, rec.Quota)
-	case rec.Plugin != nil:
-		return txn.Insert(tablePlugins, rec.Plugin)
 	}
-	return nil
+	return <-decodeErr
+}
+
+// decodeV5 decodes rows and hands them to emit in batches; it stops when
+// emit returns false.
+func decodeV5(r io.Reader, batchSize int, emit func([]row) bool) error {
+	dec := codec.NewDecoder(r, msgpackHandle)
+	configs := map[int]*spec.Job{}
+	batch := make([]row, 0, batchSize)
+	var (
+		kind, rows int
+		body       []byte
+		wt         wireTask
+	)
+	decodeJSON := func(v interface{}) error {
+		body = body[:0]
+		if err := dec.Decode(&body); err != nil {
+			return err
+		}
+		return json.Unmarshal(body, v)
+	}
+	for {
+		kind = -1
+		if err := dec.Decode(&kind); err != nil {
+			if errors.Is(err, io.EOF) {
+				return errors.New("read snapshot: the snapshot ends before its end record")
+			}
+			return fmt.Errorf("read snapshot record: %w", err)
+		}
+		var (
+			rw  row
+			err error
+		)
+		switch kind {
+		case recEnd:
+			var n int
+			if err := dec.Decode(&n); err != nil {
+				return fmt.Errorf("read snapshot end: %w", err)
+			}
+			if n != rows {
+				return fmt.Errorf("read snapshot: the end record counts %d records, the snapshot holds %d", n, rows)
+			}
+			if len(batch) > 0 && !emit(batch) {
+				return nil
+			}
+			return nil
+		case recMeta:
+			m := new(meta)
+			rw, err = row{tableMeta, m}, decodeJSON(m)
+		case recQuota:
+			q := new(Quota)
+			rw, err = row{tableQuotas, q}, decodeJSON(q)
+		case recPlugin:
+			p := new(Plugin)
+			rw, err = row{tablePlugins, p}, decodeJSON(p)
+		case recJob:
+			j := new(Job)
+			rw, err = row{tableJobs, j}, decodeJSON(j)
+		case recConfig:
+			var ref int
+			if err = dec.Decode(&ref); err == nil {
+				cfg := new(spec.Job)
+				if err = decodeJSON(cfg); err == nil {
+					configs[ref] = cfg
+				}
+			}
+		case recTask:
+			wt = wireTask{}
+			if err = dec.Decode(&wt); err == nil {
+				var t *Task
+				if t, err = wt.task(configs); err == nil {
+					rw = row{tableTasks, t}
+				}
+			}
+		default:
+			err = fmt.Errorf("unknown record kind %d", kind)
+		}
+		if err != nil {
+			return fmt.Errorf("read snapshot record %d: %w", rows+1, err)
+		}
+		rows++
+		if rw.obj == nil {
+			continue
+		}
+		batch = append(batch, rw)
+		if len(batch) == batchSize {
+			if !emit(batch) {
+				return nil
+			}
+			batch = make([]row, 0, batchSize)
+		}
+	}
+}
+
+// task converts a decoded wireTask, resolving its config reference.
+func (w *wireTask) task(configs map[int]*spec.Job) (*Task, error) {
+	t := &Task{
+		ID: w.ID, JobKey: w.JobKey, Instance: w.Instance, Status: taskstate.Status(w.Status), FailureCount: w.FailureCount,
+		AncestorID: w.AncestorID, AgentID: w.AgentID, Host: w.Host, Sandbox: w.Sandbox,
+		PenaltyUntil: w.PenaltyUntil.fromWire(),
+	}
+	if len(w.Ports) > 0 { // as JSON's omitempty left it
+		t.Ports = w.Ports
+	}
+	if w.Events != nil {
+		t.Events = make([]Event, len(w.Events))
+		for i, e := range w.Events {
+			t.Events[i] = Event{Time: e.Time.fromWire(), Status: taskstate.Status(e.Status), Message: e.Message}
+		}
+	}
+	if w.ConfigRef != 0 {
+		cfg, ok := configs[w.ConfigRef]
+		if !ok {
+			return nil, fmt.Errorf("task %s refers to config %d, which the snapshot does not hold", w.ID, w.ConfigRef)
+		}
+		t.Config = cfg
+	}
+	return t, nil
 }
 
 type countingWriter struct {
