@@ -1,6 +1,13 @@
 package state
 
-import memdb "github.com/hashicorp/go-memdb"
+import (
+	"encoding/binary"
+	"fmt"
+
+	memdb "github.com/hashicorp/go-memdb"
+
+	"github.com/aurora-go/aurora/core/taskstate"
+)
 
 const (
 	tableJobs    = "jobs"
@@ -10,6 +17,12 @@ const (
 	tablePlugins = "plugins"
 )
 
+// Every index is a radix tree that each insert of a row writes to, so a
+// table has only the indexes some query reads. Tasks are read by id, by
+// job (TasksOfJob, QueryTasks) and by status (TasksInStatus); nothing
+// looks tasks up by agent, so there is no agent index. The task indexes
+// read the fields directly instead of through reflection, since a restore
+// runs them for every task.
 func schema() *memdb.DBSchema {
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tableJobs: {
@@ -21,11 +34,9 @@ func schema() *memdb.DBSchema {
 		tableTasks: {
 			Name: tableTasks,
 			Indexes: map[string]*memdb.IndexSchema{
-				"id":     {Name: "id", Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-				"job":    {Name: "job", Indexer: &memdb.StringFieldIndex{Field: "JobKey"}},
-				"status": {Name: "status", Indexer: &memdb.IntFieldIndex{Field: "Status"}},
-				"agent": {Name: "agent", AllowMissing: true,
-					Indexer: &memdb.StringFieldIndex{Field: "AgentID"}},
+				"id":     {Name: "id", Unique: true, Indexer: taskStringIndex(func(t *Task) string { return t.ID })},
+				"job":    {Name: "job", Indexer: taskStringIndex(func(t *Task) string { return t.JobKey })},
+				"status": {Name: "status", Indexer: taskStatusIndex{}},
 			},
 		},
 		tableQuotas: {
@@ -47,4 +58,67 @@ func schema() *memdb.DBSchema {
 			},
 		},
 	}}
+}
+
+// taskStringIndex indexes tasks by a string field, with the keys of
+// memdb.StringFieldIndex (the value and a NUL); an empty value is not
+// indexed.
+type taskStringIndex func(*Task) string
+
+func (f taskStringIndex) FromObject(obj interface{}) (bool, []byte, error) {
+	t, ok := obj.(*Task)
+	if !ok {
+		return false, nil, fmt.Errorf("task index: got %T, want *Task", obj)
+	}
+	v := f(t)
+	if v == "" {
+		return false, nil, nil
+	}
+	key := make([]byte, len(v)+1)
+	copy(key, v)
+	return true, key, nil
+}
+
+func (taskStringIndex) FromArgs(args ...interface{}) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("must provide only a single argument")
+	}
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("argument must be a string: %#v", args[0])
+	}
+	return append([]byte(s), 0), nil
+}
+
+// taskStatusIndex indexes tasks by status, with the keys of
+// memdb.IntFieldIndex over an int.
+type taskStatusIndex struct{}
+
+func (taskStatusIndex) FromObject(obj interface{}) (bool, []byte, error) {
+	t, ok := obj.(*Task)
+	if !ok {
+		return false, nil, fmt.Errorf("status index: got %T, want *Task", obj)
+	}
+	return true, statusKey(int64(t.Status)), nil
+}
+
+func (taskStatusIndex) FromArgs(args ...interface{}) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, fmt.Errorf("must provide only a single argument")
+	}
+	switch v := args[0].(type) {
+	case int:
+		return statusKey(int64(v)), nil
+	case taskstate.Status:
+		return statusKey(int64(v)), nil
+	}
+	return nil, fmt.Errorf("argument must be an int: %#v", args[0])
+}
+
+// statusKey is memdb's encoding of an int: big-endian with the sign bit
+// flipped, so keys sort as the numbers do.
+func statusKey(v int64) []byte {
+	key := make([]byte, 8)
+	binary.BigEndian.PutUint64(key, uint64(v^(-1<<63)))
+	return key
 }

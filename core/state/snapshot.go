@@ -49,43 +49,6 @@ const (
 	recTask   = 6 // followed by a wireTask
 )
 
-// wireTask is a Task as version 5 writes it: a MessagePack array in field
-// order. Changing it means a new snapshot version.
-type wireTask struct {
-	_struct      struct{} `codec:",toarray"` //nolint:unused // codec option
-	ID           string
-	JobKey       string
-	Instance     int
-	Status       int
-	FailureCount int
-	AncestorID   string
-	AgentID      string
-	Host         string
-	Ports        map[string]uint64
-	Sandbox      string
-	PenaltyUntil wireTime
-	Events       []wireEvent
-	// ConfigRef numbers the recConfig that holds the task's config; 0
-	// means the task has none.
-	ConfigRef int
-}
-
-type wireEvent struct {
-	_struct struct{} `codec:",toarray"` //nolint:unused // codec option
-	Time    wireTime
-	Status  int
-	Message string
-}
-
-// wireTime is an instant and the UTC offset it was recorded with, which
-// is what the JSON of versions 1-4 kept of a time.
-type wireTime struct {
-	_struct struct{} `codec:",toarray"` //nolint:unused // codec option
-	Sec     int64
-	Nsec    int32
-	Offset  int32 // seconds east of UTC
-}
-
 // zeroSec is time.Time{}.Unix().
 var zeroSec = time.Time{}.Unix()
 
