@@ -65,6 +65,10 @@ func schema() *memdb.DBSchema {
 // indexed.
 type taskStringIndex func(*Task) string
 
+// keyRoom is the room a non-unique index key leaves for memdb to append
+// the task id and its NUL without copying the key again.
+func keyRoom(t *Task) int { return len(t.ID) + 1 }
+
 func (f taskStringIndex) FromObject(obj interface{}) (bool, []byte, error) {
 	t, ok := obj.(*Task)
 	if !ok {
@@ -74,7 +78,7 @@ func (f taskStringIndex) FromObject(obj interface{}) (bool, []byte, error) {
 	if v == "" {
 		return false, nil, nil
 	}
-	key := make([]byte, len(v)+1)
+	key := make([]byte, len(v)+1, len(v)+1+keyRoom(t))
 	copy(key, v)
 	return true, key, nil
 }
@@ -99,7 +103,9 @@ func (taskStatusIndex) FromObject(obj interface{}) (bool, []byte, error) {
 	if !ok {
 		return false, nil, fmt.Errorf("status index: got %T, want *Task", obj)
 	}
-	return true, statusKey(int64(t.Status)), nil
+	key := make([]byte, 8, 8+keyRoom(t))
+	binary.BigEndian.PutUint64(key, uint64(int64(t.Status)^(-1<<63)))
+	return true, key, nil
 }
 
 func (taskStatusIndex) FromArgs(args ...interface{}) ([]byte, error) {
