@@ -20,9 +20,10 @@ const (
 // Every index is a radix tree that each insert of a row writes to, so a
 // table has only the indexes some query reads. Tasks are read by id, by
 // job (TasksOfJob, QueryTasks) and by status (TasksInStatus); nothing
-// looks tasks up by agent, so there is no agent index. The task indexes
-// read the fields directly instead of through reflection, since a restore
-// runs them for every task.
+// looks tasks up by agent, so there is no agent index. The status index
+// holds only the statuses that statusIndexed names. The task indexes read
+// the fields directly instead of through reflection, since a restore runs
+// them for every task.
 func schema() *memdb.DBSchema {
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
 		tableJobs: {
@@ -36,7 +37,7 @@ func schema() *memdb.DBSchema {
 			Indexes: map[string]*memdb.IndexSchema{
 				"id":     {Name: "id", Unique: true, Indexer: taskStringIndex(func(t *Task) string { return t.ID })},
 				"job":    {Name: "job", Indexer: taskStringIndex(func(t *Task) string { return t.JobKey })},
-				"status": {Name: "status", Indexer: taskStatusIndex{}},
+				"status": {Name: "status", AllowMissing: true, Indexer: taskStatusIndex{}},
 			},
 		},
 		tableQuotas: {
@@ -94,14 +95,26 @@ func (taskStringIndex) FromArgs(args ...interface{}) ([]byte, error) {
 	return append([]byte(s), 0), nil
 }
 
+// statusIndexed reports whether the status index holds the tasks in st.
+// It holds the statuses a task passes through (PENDING, ASSIGNED, KILLING,
+// THROTTLED, ...), which hold few tasks at a time and which the scheduler
+// polls. RUNNING and the terminal statuses hold most tasks, for long, and
+// the scheduler never asks for them by status: TasksInStatus scans for
+// those, and leaving them out saves a radix insert (and delete) per task
+// on every transition into or out of them and on every restore.
+func statusIndexed(st taskstate.Status) bool { return st != taskstate.Running && !st.Terminal() }
+
 // taskStatusIndex indexes tasks by status, with the keys of
-// memdb.IntFieldIndex over an int.
+// memdb.IntFieldIndex over an int, for the statuses statusIndexed names.
 type taskStatusIndex struct{}
 
 func (taskStatusIndex) FromObject(obj interface{}) (bool, []byte, error) {
 	t, ok := obj.(*Task)
 	if !ok {
 		return false, nil, fmt.Errorf("status index: got %T, want *Task", obj)
+	}
+	if !statusIndexed(t.Status) {
+		return false, nil, nil
 	}
 	key := make([]byte, 8, 8+keyRoom(t))
 	binary.BigEndian.PutUint64(key, uint64(int64(t.Status)^(-1<<63)))

@@ -164,14 +164,42 @@ func TestRestoreRefusesDamagedV5(t *testing.T) {
 	}
 }
 
-func TestStatusIndexTakesStatusOrInt(t *testing.T) {
+func TestTasksInStatusIndexedOrNot(t *testing.T) {
 	s := richStore(t)
-	a, err := s.tasks("status", taskstate.Running)
+	a, err := s.tasks("status", taskstate.Pending)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := s.TasksInStatus(taskstate.Running)
+	b, _ := s.TasksInStatus(taskstate.Pending)
 	if len(a) != 3 || len(b) != 3 {
-		t.Fatalf("running tasks: %d by Status, %d by int, want 3", len(a), len(b))
+		t.Fatalf("pending tasks: %d by Status, %d by int, want 3", len(a), len(b))
+	}
+	if running, _ := s.tasks("status", taskstate.Running); len(running) != 0 {
+		t.Fatalf("the status index holds %d RUNNING tasks; it leaves RUNNING out", len(running))
+	}
+	all, _ := s.AllTasks()
+	for _, st := range []taskstate.Status{taskstate.Pending, taskstate.Running, taskstate.Failed, taskstate.Lost, taskstate.Killing} {
+		var want []*Task
+		for _, tk := range all {
+			if tk.Status == st {
+				want = append(want, tk)
+			}
+		}
+		got, err := s.TasksInStatus(st)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("TasksInStatus(%v) = %d tasks %v, want %d", st, len(got), err, len(want))
+		}
+	}
+	// A task leaving an indexed status leaves the index.
+	p := *b[0]
+	p.Status = taskstate.Running
+	if err := s.Apply(SaveTasks{Tasks: []*Task{&p}}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.TasksInStatus(taskstate.Pending); len(after) != 2 {
+		t.Fatalf("pending after one started: %d, want 2", len(after))
+	}
+	if running, _ := s.TasksInStatus(taskstate.Running); len(running) != 4 {
+		t.Fatalf("running after one started: %d, want 4", len(running))
 	}
 }
