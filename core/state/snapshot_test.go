@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,5 +203,33 @@ func TestTasksInStatusIndexedOrNot(t *testing.T) {
 	}
 	if running, _ := s.TasksInStatus(taskstate.Running); len(running) != 4 {
 		t.Fatalf("running after one started: %d, want 4", len(running))
+	}
+}
+
+func TestRestoreResumesGC(t *testing.T) {
+	prev := debug.SetGCPercent(73)
+	defer debug.SetGCPercent(prev)
+	s := richStore(t)
+	var buf bytes.Buffer
+	if _, err := s.Snapshot().WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.Bytes()
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r, _ := NewStore()
+			in := full
+			if i%2 == 1 {
+				in = full[:len(full)/2] // fails
+			}
+			_ = r.Restore(bytes.NewReader(in))
+		}(i)
+	}
+	wg.Wait()
+	if got := debug.SetGCPercent(73); got != 73 {
+		t.Fatalf("after restores the GC percent is %d, want 73 as before", got)
 	}
 }
