@@ -116,9 +116,7 @@ func (taskStatusIndex) FromObject(obj interface{}) (bool, []byte, error) {
 	if !statusIndexed(t.Status) {
 		return false, nil, nil
 	}
-	key := make([]byte, 8, 8+keyRoom(t))
-	binary.BigEndian.PutUint64(key, uint64(int64(t.Status)^(-1<<63)))
-	return true, key, nil
+	return true, statusKey(int64(t.Status), keyRoom(t)), nil
 }
 
 func (taskStatusIndex) FromArgs(args ...interface{}) ([]byte, error) {
@@ -127,17 +125,17 @@ func (taskStatusIndex) FromArgs(args ...interface{}) ([]byte, error) {
 	}
 	switch v := args[0].(type) {
 	case int:
-		return statusKey(int64(v)), nil
+		return statusKey(int64(v), 0), nil
 	case taskstate.Status:
-		return statusKey(int64(v)), nil
+		return statusKey(int64(v), 0), nil
 	}
 	return nil, fmt.Errorf("argument must be an int: %#v", args[0])
 }
 
 // statusKey is memdb's encoding of an int: big-endian with the sign bit
-// flipped, so keys sort as the numbers do.
-func statusKey(v int64) []byte {
-	key := make([]byte, 8)
+// flipped, so keys sort as the numbers do; room is spare capacity.
+func statusKey(v int64, room int) []byte {
+	key := make([]byte, 8, 8+room)
 	binary.BigEndian.PutUint64(key, uint64(v^(-1<<63)))
 	return key
 }
