@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"runtime/debug"
@@ -231,5 +232,44 @@ func TestRestoreResumesGC(t *testing.T) {
 	wg.Wait()
 	if got := debug.SetGCPercent(73); got != 73 {
 		t.Fatalf("after restores the GC percent is %d, want 73 as before", got)
+	}
+}
+
+func TestSnapshotV5ManyBlocks(t *testing.T) {
+	s := richStore(t)
+	for j := 0; j < 20; j++ {
+		c := sampleCreate(fmt.Sprintf("many%d", j))
+		for i := 0; i < 100; i++ {
+			c.Tasks = append(c.Tasks, &Task{ID: fmt.Sprintf("many%d-%03d", j, i), JobKey: c.Job.Key, Instance: i,
+				Status: taskstate.Running, AgentID: "agent", Host: "host", Config: c.Job.Spec,
+				Ports:  map[string]uint64{"http": uint64(31000 + i)},
+				Events: []Event{{Time: time.Unix(int64(i), 0), Status: taskstate.Running, Message: strings.Repeat("m", i)}}})
+		}
+		if err := s.Apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := s.Snapshot().WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() < 3*blockSize {
+		t.Fatalf("the snapshot is %d bytes, want several blocks", buf.Len())
+	}
+	full := bytes.Clone(buf.Bytes())
+	r, _ := NewStore()
+	if err := r.Restore(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := dumpString(t, r), dumpString(t, s); got != want {
+		t.Fatal("a snapshot of several blocks restores to a different state")
+	}
+	// Cut at a block boundary: the first block ends after its length and bytes.
+	header := bytes.IndexByte(full, '\n') + 1
+	n, k := binary.Uvarint(full[header:])
+	if cut := header + k + int(n); cut >= len(full) {
+		t.Fatal("the test needs a snapshot of more than one block")
+	} else if err := r.Restore(bytes.NewReader(full[:cut])); err == nil || !strings.Contains(err.Error(), "end record") {
+		t.Fatalf("a snapshot cut after its first block: %v", err)
 	}
 }
