@@ -28,10 +28,11 @@ import (
 //   - 4: as 3, plus one record per plugin catalog entry.
 //   - 5: the rows of 4 in MessagePack instead of JSON lines: after the
 //     JSON header line come blocks of records (blockSize), each record a
-//     kind (one of the rec* constants) followed by its body. Tasks are wireTask arrays; the rarer rows
-//     (meta, quotas, plugins, jobs, and each distinct job config, written
-//     once before the first task that refers to it) are their JSON
-//     encoding as a byte string, so the job spec keeps its own encoding.
+//     kind (one of the rec* constants) followed by its body. Tasks are
+//     wireTask arrays; the rarer rows (meta, quotas, plugins, jobs, and
+//     each distinct job config, written once before the first task that
+//     refers to it) are their JSON encoding as a byte string, so the job
+//     spec keeps its own encoding.
 //     The snapshot ends with recEnd and the number of rows before it, so a
 //     cut-off snapshot is refused instead of restoring part of the state.
 const snapshotVersion = 5
@@ -241,13 +242,15 @@ func (s *Store) Restore(r io.Reader) error {
 	if h.Version < 1 || h.Version > snapshotVersion {
 		return fmt.Errorf("snapshot version %d is not supported by this binary (max %d)", h.Version, snapshotVersion)
 	}
-	defer pauseGC()()
 	txn := db.Txn(true)
 	defer txn.Abort()
 	if h.Version < 5 {
 		err = restoreJSON(txn, br)
 	} else {
-		err = restoreV5(txn, br)
+		err = func() error {
+			defer pauseGC()()
+			return restoreV5(txn, br)
+		}()
 	}
 	if err != nil {
 		return err
@@ -264,9 +267,10 @@ func (s *Store) Restore(r io.Reader) error {
 // the write barrier. On 100k tasks, restores with the collector off took
 // about two thirds of the time (BenchmarkSnapshotRestore with GOGC=off,
 // interleaved with runs at the default). So the collector is paused while
-// a restore runs and resumed after with the setting it had; a memory limit
-// (GOMEMLIMIT, debug.SetMemoryLimit) still triggers collections. Restores
-// running at once share one pause.
+// a version 5 restore runs (its decoding makes little garbage, unlike the
+// JSON of older versions) and resumed after with the setting it had; a
+// memory limit (GOMEMLIMIT, debug.SetMemoryLimit) still triggers
+// collections. Restores running at once share one pause.
 var gcPause struct {
 	sync.Mutex
 	n       int
