@@ -5,4 +5,9 @@
 // FSM (core/raftlog) through Store.Apply, so every replica holds the same
 // state. Commands are typed and versioned: Decode reads every version this
 // binary has ever written.
+//
+// Snapshots (Store.Snapshot, Store.Restore) are versioned the same way:
+// snapshotVersion in snapshot.go lists the formats. The current one (5)
+// is MessagePack rows with codecs generated from snapshot_wire.go; Restore
+// still reads the JSON lines of versions 1-4 (snapshot_json.go).
 package state

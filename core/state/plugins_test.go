@@ -118,7 +118,7 @@ func TestSnapshotKeepsPluginCatalog(t *testing.T) {
 	if _, err := s.Snapshot().WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(buf.String(), `{"version":4}`) {
+	if !strings.HasPrefix(buf.String(), `{"version":5}`) {
 		t.Fatalf("snapshot header: %.40s", buf.String())
 	}
 	r, _ := NewStore()

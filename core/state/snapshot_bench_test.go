@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -74,49 +75,71 @@ func peakHeap(f func()) uint64 {
 }
 
 // BenchmarkSnapshotRestore writes a snapshot of 100 000 and 1 000 000 tasks
-// and restores it, reporting each direction's time, the snapshot's size
-// and the peak heap growth. The baseline is a plain copy of the snapshot
-// bytes in the same run (the cost of touching that much data at all).
+// and restores it, in the current format (v5) and in the JSON lines of
+// version 4 for comparison, reporting each direction's wall time and the
+// CPU time the process spent meanwhile (on a shared machine the wall time
+// also counts other processes), the snapshot's size and the peak heap
+// growth. The baseline is a plain copy of the snapshot bytes in the same
+// run (the cost of touching that much data at all).
 //
 // Reproduce: go test -run '^$' -bench SnapshotRestore -benchtime 1x ./core/state/
+// One size and format: -bench 'SnapshotRestore/tasks=100000$/format=v5'
 func BenchmarkSnapshotRestore(b *testing.B) {
+	formats := []struct {
+		name  string
+		write func(*Snapshot, io.Writer) (int64, error)
+	}{
+		{"v5", (*Snapshot).WriteTo},
+		{"v4", (*Snapshot).writeV4},
+	}
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
 			s := fillStore(b, n)
-			b.ResetTimer()
-			var writeDur, readDur, copyDur time.Duration
-			var size int
-			var writePeak, readPeak uint64
-			for i := 0; i < b.N; i++ {
-				var buf bytes.Buffer
-				writePeak = peakHeap(func() {
-					start := time.Now()
-					if _, err := s.Snapshot().WriteTo(&buf); err != nil {
-						b.Fatal(err)
-					}
-					writeDur += time.Since(start)
-				})
-				size = buf.Len()
-				start := time.Now()
-				_ = bytes.Clone(buf.Bytes())
-				copyDur += time.Since(start)
-				r, _ := NewStore()
-				readPeak = peakHeap(func() {
-					start := time.Now()
-					if err := r.Restore(&buf); err != nil {
-						b.Fatal(err)
-					}
-					readDur += time.Since(start)
+			for _, f := range formats {
+				b.Run("format="+f.name, func(b *testing.B) {
+					benchSnapshot(b, s, f.write)
 				})
 			}
-			b.ReportMetric(writeDur.Seconds()/float64(b.N), "write-s")
-			b.ReportMetric(readDur.Seconds()/float64(b.N), "restore-s")
-			b.ReportMetric(float64(size)/1e6, "MB")
-			b.ReportMetric(float64(writePeak)/1e6, "write-peak-MB")
-			b.ReportMetric(float64(readPeak)/1e6, "restore-peak-MB")
-			b.ReportMetric(writeDur.Seconds()/copyDur.Seconds(), "write-x-copy")
 		})
 	}
+}
+
+func benchSnapshot(b *testing.B, s *Store, write func(*Snapshot, io.Writer) (int64, error)) {
+	var writeDur, readDur, copyDur, writeCPU, readCPU time.Duration
+	var size int
+	var writePeak, readPeak uint64
+	for i := 0; i < b.N; i++ {
+		var buf bytes.Buffer
+		writePeak = peakHeap(func() {
+			start, cpu := time.Now(), cpuTime()
+			if _, err := write(s.Snapshot(), &buf); err != nil {
+				b.Fatal(err)
+			}
+			writeDur += time.Since(start)
+			writeCPU += cpuTime() - cpu
+		})
+		size = buf.Len()
+		start := time.Now()
+		_ = bytes.Clone(buf.Bytes())
+		copyDur += time.Since(start)
+		r, _ := NewStore()
+		readPeak = peakHeap(func() {
+			start, cpu := time.Now(), cpuTime()
+			if err := r.Restore(&buf); err != nil {
+				b.Fatal(err)
+			}
+			readDur += time.Since(start)
+			readCPU += cpuTime() - cpu
+		})
+	}
+	b.ReportMetric(writeDur.Seconds()/float64(b.N), "write-s")
+	b.ReportMetric(readDur.Seconds()/float64(b.N), "restore-s")
+	b.ReportMetric(writeCPU.Seconds()/float64(b.N), "write-cpu-s")
+	b.ReportMetric(readCPU.Seconds()/float64(b.N), "restore-cpu-s")
+	b.ReportMetric(float64(size)/1e6, "MB")
+	b.ReportMetric(float64(writePeak)/1e6, "write-peak-MB")
+	b.ReportMetric(float64(readPeak)/1e6, "restore-peak-MB")
+	b.ReportMetric(writeDur.Seconds()/copyDur.Seconds(), "write-x-copy")
 }
 
 // benchSizes are the task counts BenchmarkSnapshotRestore measures.

@@ -151,9 +151,24 @@ func (s *Store) TasksOfJob(key string) ([]*Task, error) {
 	return s.tasks("job", key)
 }
 
-// TasksInStatus returns every task whose status is s.
+// TasksInStatus returns every task whose status is st, in task id order.
+// The statuses the status index leaves out (statusIndexed) are found by
+// reading every task.
 func (s *Store) TasksInStatus(st taskstate.Status) ([]*Task, error) {
-	return s.tasks("status", int(st))
+	if statusIndexed(st) {
+		return s.tasks("status", int(st))
+	}
+	it, err := s.db.Load().Txn(false).Get(tableTasks, "id")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Task
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		if t := raw.(*Task); t.Status == st {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // AllTasks returns every task.
