@@ -14,15 +14,23 @@ import (
 	"github.com/aurora-go/aurora/core/taskstate"
 )
 
-// The golden fixture is a raft data directory (log and snapshot) written
-// by the first version of the log format, plus the state it must produce.
-// Every later version must read it: never regenerate it to make this test
-// pass. Add a new fixture for a new format instead.
+// The golden fixtures are raft data directories (log and snapshot), each
+// written by the version that introduced a format, from the same history
+// (goldenCommands). Every later version must read every one of them to the
+// state the history produces: never regenerate a fixture to make this test
+// pass. Add a new fixture for a new format instead:
 //
-// Written once with: go test ./core/raftlog -run TestGoldenFixture -update-golden
-var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden-v1 (only for a new fixture)")
+//	go test ./core/raftlog -run TestGoldenFixture -update-golden golden-vN
+//
+// and append it to goldenFixtures.
+var updateGolden = flag.String("update-golden", "", "write the fixture testdata/`NAME` from this version (only for a new one)")
 
-const goldenDir = "testdata/golden-v1"
+// goldenFixtures, oldest first:
+//   - golden-v1: the first log commands (version 1, tasks with their whole
+//     config) and the first JSON snapshots;
+//   - golden-v2: commands of version 2 (each config once per command) and
+//     snapshots of version 5 (MessagePack).
+var goldenFixtures = []string{"golden-v1", "golden-v2"}
 
 // goldenCommands is the history written into the fixture: a snapshot is
 // taken after the first half, so the fixture holds both a snapshot and
@@ -63,8 +71,8 @@ func goldenCommands() (beforeSnapshot, afterSnapshot []state.Command) {
 
 func TestGoldenFixture(t *testing.T) {
 	before, after := goldenCommands()
-	if *updateGolden {
-		writeGolden(t, before, after)
+	if *updateGolden != "" {
+		writeGolden(t, filepath.Join("testdata", *updateGolden), before, after)
 	}
 	// The state the history must produce, computed by this binary.
 	want, _ := state.NewStore()
@@ -73,34 +81,37 @@ func TestGoldenFixture(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-
-	dir := t.TempDir()
-	if err := copyDir(goldenDir, dir); err != nil {
-		t.Fatalf("copy the golden fixture: %v", err)
-	}
-	store, _ := state.NewStore()
-	n, err := Open(Config{DataDir: dir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
-	if err != nil {
-		t.Fatalf("this version cannot open a v1 raft directory: %v", err)
-	}
-	defer n.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := n.WaitLeader(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if got, w := dump(t, store), dump(t, want); got != w {
-		t.Fatalf("the v1 fixture replays to a different state:\n got %s\nwant %s", got, w)
+	for _, name := range goldenFixtures {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := copyDir(filepath.Join("testdata", name), dir); err != nil {
+				t.Fatalf("copy the golden fixture: %v", err)
+			}
+			store, _ := state.NewStore()
+			n, err := Open(Config{DataDir: dir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
+			if err != nil {
+				t.Fatalf("this version cannot open the %s raft directory: %v", name, err)
+			}
+			defer n.Shutdown()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := n.WaitLeader(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got, w := dump(t, store), dump(t, want); got != w {
+				t.Fatalf("the %s fixture replays to a different state:\n got %s\nwant %s", name, got, w)
+			}
+		})
 	}
 }
 
-func writeGolden(t *testing.T, before, after []state.Command) {
+func writeGolden(t *testing.T, dir string, before, after []state.Command) {
 	t.Helper()
-	if err := os.RemoveAll(goldenDir); err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatalf("%s exists: fixtures are never rewritten; name a new one", dir)
 	}
 	store, _ := state.NewStore()
-	n, err := Open(Config{DataDir: goldenDir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
+	n, err := Open(Config{DataDir: dir, NodeID: "golden", Bootstrap: true, SegmentSize: 64 << 10}, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +135,7 @@ func writeGolden(t *testing.T, before, after []state.Command) {
 	if err := n.Shutdown(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %s", goldenDir)
+	t.Logf("wrote %s", dir)
 }
 
 func copyDir(src, dst string) error {
