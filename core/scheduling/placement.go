@@ -65,7 +65,14 @@ func (s *Scheduler) schedule(ctx context.Context) {
 			continue
 		}
 		placed := s.placeGroup(ctx, group, offers, hosts, reasons)
-		s.noteAttempt(group.key, len(placed) > 0, now)
+		// A group that found no offer with room is blocked on capacity,
+		// not backed off: no constraint was evaluated, and the next offers
+		// (new capacity) prompt a round, as Nomad unblocks blocked
+		// evaluations when capacity changes. A group its constraints kept
+		// from the offers gets Aurora's growing penalty.
+		if len(placed) > 0 || !group.noRoom {
+			s.noteAttempt(group.key, len(placed) > 0, now)
+		}
 		// With no offer to look at, the last veto is still the best
 		// explanation (Aurora's nearest fit outlives empty rounds).
 		for _, t := range group.tasks {
@@ -151,6 +158,9 @@ type taskGroup struct {
 	key   string
 	tasks []*state.Task
 	byID  map[string]*state.Task
+	// noRoom: the last placement found no offer with room for the group's
+	// tasks (or no offer at all), so no constraint was evaluated.
+	noRoom bool
 }
 
 func groupTasks(pending []*state.Task) []*taskGroup {
@@ -201,6 +211,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		}
 	}
 	if len(candidates) == 0 {
+		g.noRoom = true
 		if len(shortfalls) == 0 {
 			setAll(noOffers)
 		} else {

@@ -529,3 +529,36 @@ func TestPlacementPrefersTheHighestScoreAmongHostsNotVetoed(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupWithoutRoomIsNotBackedOff(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		offers []mesos.Offer
+		reason string
+	}{
+		{"no offer", nil, noOffers},
+		{"offers too small", []mesos.Offer{offer("o-0", "agent-0", "h0", 0.1, 64, 64, nil, nil)}, "Insufficient resources: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			h := newHarness(t, nil)
+			ids, err := h.s.CreateJob(ctx, testJob("web", 1, true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.s.Offers(tt.offers)
+			h.s.schedule(ctx) // no offer with room: no constraint evaluated
+			if r := h.s.PendingReason(ids[0]); !strings.HasPrefix(r, tt.reason) {
+				t.Fatalf("pending reason = %q, want %q", r, tt.reason)
+			}
+			// The clock has not moved: a backed-off group would wait a
+			// second; a group blocked on capacity goes with the next offer.
+			h.s.Offers([]mesos.Offer{bigOffer("o-1", "agent-1")})
+			h.s.schedule(ctx)
+			accepts, _, _, _ := h.mesos.snapshot()
+			if len(accepts) != 1 || accepts[0].offerID != "o-1" {
+				t.Fatalf("ACCEPTs once an offer with room came = %+v, want one of o-1", accepts)
+			}
+		})
+	}
+}
