@@ -52,6 +52,9 @@ type Scheduler struct {
 	ackq   chan mesos.TaskStatus
 	kick   chan struct{}
 	subbed chan string // framework ids from SUBSCRIBED
+	// stopped is closed when Run returns: nothing reads updates any more.
+	stopped     chan struct{}
+	stoppedOnce sync.Once
 }
 
 // New returns a scheduler over the given dependencies.
@@ -72,12 +75,14 @@ func New(cfg Config, log Log, store Store, m Mesos, c Constraints, logger hclog.
 		updates:  make(chan mesos.TaskStatus, 4096),
 		kick:     make(chan struct{}, 1),
 		subbed:   make(chan string, 4),
+		stopped:  make(chan struct{}),
 	}
 }
 
 // Run is the scheduling loop: it applies status updates in order, places
 // pending tasks, retries kills and returns stale offers, until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
+	defer s.stoppedOnce.Do(func() { close(s.stopped) })
 	tick := time.NewTicker(s.cfg.Interval)
 	defer tick.Stop()
 	ackCtx, stopAcks := context.WithCancel(ctx)
@@ -146,6 +151,7 @@ func (s *Scheduler) Subscribed(ctx context.Context, frameworkID string) {
 	select {
 	case s.subbed <- frameworkID:
 	case <-ctx.Done():
+	case <-s.stopped:
 	}
 }
 
@@ -219,8 +225,14 @@ func (s *Scheduler) Rescind(offerID string) {
 }
 
 // Update implements mesos.Handler: updates are applied in order by Run.
+// It blocks while the queue is full (backpressure on the driver) until
+// Run takes the update. Once Run has returned the update is dropped: it
+// was not acknowledged, so Mesos sends it again to the next subscriber.
 func (s *Scheduler) Update(status mesos.TaskStatus) {
-	s.updates <- status
+	select {
+	case s.updates <- status:
+	case <-s.stopped:
+	}
 }
 
 // Failure implements mesos.Handler.

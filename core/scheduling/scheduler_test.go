@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sort"
 	"testing"
@@ -242,5 +243,29 @@ func TestHostGenerationChangesOnlyWithAttributes(t *testing.T) {
 	h.s.Offers([]mesos.Offer{offer("o-3", "agent-1", "h1", 1, 1024, 1024, nil, map[string]string{"rack": "r2"})})
 	if got := gen(); got == first {
 		t.Fatal("the generation did not change with the attributes")
+	}
+}
+
+func TestUpdatesAfterRunReturnedDoNotBlock(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.s.Run(ctx) }()
+	cancel()
+	<-done
+	// More than the queue holds: a driver still dispatching when the
+	// scheduler stopped (leadership lost) must not hang on them.
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for i := range 2 * cap(h.s.updates) {
+			h.s.Update(update(fmt.Sprintf("t-%d", i), mesos.TASK_RUNNING, "u"))
+		}
+		h.s.Subscribed(context.Background(), "fw")
+	}()
+	select {
+	case <-sent:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Update blocked after Run returned")
 	}
 }
