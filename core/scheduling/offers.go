@@ -115,6 +115,12 @@ func (o *roundOffer) portCount() uint64 {
 	return n
 }
 
+// fits reports whether the offer has room for d: shortfall(d) == "",
+// without building the text.
+func (o *roundOffer) fits(d demand) bool {
+	return o.cpus >= d.cpu && o.mem >= d.mem && o.disk >= d.disk && o.portCount() >= uint64(d.ports)
+}
+
 // shortfall names what the offer lacks for the demand, or "" if it fits.
 func (o *roundOffer) shortfall(d demand) string {
 	var miss []string

@@ -197,12 +197,15 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	res := job.Task.Resources
 	need := demand{cpu: res.CPU + s.cfg.Executor.CPUs, mem: res.RAMMB() + s.cfg.Executor.MemMB, disk: res.DiskMB(), ports: len(res.Ports)}
 	var candidates []*roundOffer
-	var shortfalls []string
 	for _, o := range offers {
-		if short := o.shortfall(need); short == "" {
+		if o.fits(need) {
 			candidates = append(candidates, o)
-		} else {
-			shortfalls = append(shortfalls, short)
+		}
+	}
+	var shortfalls []string
+	if len(candidates) == 0 {
+		for _, o := range offers {
+			shortfalls = append(shortfalls, o.shortfall(need))
 		}
 	}
 	setAll := func(reason string) {
@@ -305,15 +308,20 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		}
 		return placed
 	}
+	// An offer passed over for one task of the group stays unusable for
+	// the group's later tasks (placing only takes room and raises the
+	// limit counts), so each phase makes one pass over fit.
+	spread := offerCursor{fit: fit, emptyOnly: true}
 	for _, t := range g.tasks { // spread: one task per offer
-		if o := pickOffer(fit, need, true, constraints, active, hosts); o != nil {
+		if o := spread.pick(need, constraints, active, hosts); o != nil {
 			place(t, o)
 		} else {
 			left = append(left, t)
 		}
 	}
+	pack := offerCursor{fit: fit}
 	for _, t := range left { // pack what is left onto offers with room
-		o := pickOffer(fit, need, false, constraints, active, hosts)
+		o := pack.pick(need, constraints, active, hosts)
 		if o == nil {
 			if len(vetoes) > 0 {
 				reasons[t.ID] = nearest(vetoes)
@@ -365,25 +373,47 @@ func (s *Scheduler) rank(ctx context.Context, job string, req *sdk.FilterRequest
 // every limit constraint within bounds once the task is added; with
 // emptyOnly, only offers not yet used this round.
 func pickOffer(fit []*roundOffer, need demand, emptyOnly bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
-next:
-	for _, o := range fit {
-		if (emptyOnly && o.placed > 0) || o.shortfall(need) != "" {
-			continue
+	c := offerCursor{fit: fit, emptyOnly: emptyOnly}
+	return c.pick(need, cs, active, hosts)
+}
+
+// offerCursor picks offers for the tasks of one group in a single pass
+// over fit: pick returns the first usable offer at or after the last one
+// it returned, which stays current while it has room.
+type offerCursor struct {
+	fit       []*roundOffer
+	next      int
+	emptyOnly bool
+}
+
+func (c *offerCursor) pick(need demand, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
+	for ; c.next < len(c.fit); c.next++ {
+		if o := c.fit[c.next]; usable(o, need, c.emptyOnly, cs, active, hosts) {
+			return o
 		}
-		attrs := hosts[o.offer.AgentID.Value]
-		for _, c := range cs {
-			if c.Limit == 0 {
-				continue
-			}
-			for _, v := range attrs[c.Name] {
-				if active[c.Name][v] >= int32(c.Limit) {
-					continue next
-				}
-			}
-		}
-		return o
 	}
 	return nil
+}
+
+// usable reports whether o has room for need (and, with emptyOnly, no task
+// yet this round) and keeps every limit constraint within bounds once the
+// task is added.
+func usable(o *roundOffer, need demand, emptyOnly bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) bool {
+	if (emptyOnly && o.placed > 0) || !o.fits(need) {
+		return false
+	}
+	attrs := hosts[o.offer.AgentID.Value]
+	for _, c := range cs {
+		if c.Limit == 0 {
+			continue
+		}
+		for _, v := range attrs[c.Name] {
+			if active[c.Name][v] >= int32(c.Limit) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // activeAggregate counts the job's live tasks per value of every host

@@ -90,7 +90,7 @@ func BenchmarkPlacement(b *testing.B) {
 		sizes = append(sizes, struct{ agents, tasks int }{5000, 50000})
 	}
 	for _, size := range sizes {
-		for _, clients := range []int{1, 10} {
+		for _, clients := range benchClients() {
 			b.Run(fmt.Sprintf("agents=%d/tasks=%d/clients=%d", size.agents, size.tasks, clients), func(b *testing.B) {
 				var rate, peak, grown, base float64
 				for i := 0; i < b.N; i++ {
@@ -313,4 +313,15 @@ func logBaseline(b *testing.B, tasks int) float64 {
 		}
 	}
 	return float64(tasks) / time.Since(start).Seconds()
+}
+
+// benchClients is 1 and 10, or AURORA_BENCH_CLIENTS alone.
+func benchClients() []int {
+	if v := os.Getenv("AURORA_BENCH_CLIENTS"); v != "" {
+		var n int
+		if _, err := fmt.Sscanf(v, "%d", &n); err == nil && n > 0 {
+			return []int{n}
+		}
+	}
+	return []int{1, 10}
 }
