@@ -93,7 +93,8 @@ type roundOffer struct {
 	*heldOffer
 	cpus, mem, disk float64
 	ports           []mesos.Value_Range
-	placed          int
+	// usedBy is the group that last placed a task on the offer this round.
+	usedBy string
 	// gen is the generation of the agent's attributes (Scheduler.hostGens).
 	gen uint64
 }
@@ -144,7 +145,6 @@ func (o *roundOffer) take(d demand) []uint64 {
 	o.cpus -= d.cpu
 	o.mem -= d.mem
 	o.disk -= d.disk
-	o.placed++
 	var out []uint64
 	for len(out) < d.ports && len(o.ports) > 0 {
 		r := &o.ports[0]

@@ -187,10 +187,13 @@ func groupTasks(pending []*state.Task) []*taskGroup {
 }
 
 // placeGroup picks offers for a group's tasks: first by resources, then
-// through one constraint plugin call over every candidate host. Tasks are
-// spread one per offer first, as Aurora does; what is left is packed onto
-// offers that still have room, so a few agents can start many tasks in
-// one round.
+// through one constraint plugin call over every candidate host. A group's
+// tasks are spread one per offer first, as Aurora does; what is left is
+// packed onto offers that still have room, so a few agents can start many
+// tasks in one round. The spread is per group: groups placed in the same
+// round share offers, so a round leaves as many offers untouched as it
+// can (Mesos offers an accepted offer's leftovers again only after the
+// next allocation).
 func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roundOffer,
 	hosts map[string]map[string][]string, reasons map[string]string) []placement {
 	job := g.tasks[0].Config
@@ -271,6 +274,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	var left []*state.Task
 	place := func(t *state.Task, o *roundOffer) {
 		ports := o.take(need)
+		o.usedBy = g.key
 		a := t.Copy()
 		a.AgentID, a.Host = o.offer.AgentID.Value, o.offer.Hostname
 		if len(ports) > 0 {
@@ -292,9 +296,9 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 					return placed
 				}
 			}
-			o := pickOffer(fit, need, true, constraints, active, hosts)
+			o := pickOffer(fit, need, g.key, constraints, active, hosts)
 			if o == nil {
-				o = pickOffer(fit, need, false, constraints, active, hosts)
+				o = pickOffer(fit, need, "", constraints, active, hosts)
 			}
 			if o == nil {
 				if len(vetoes) > 0 {
@@ -311,7 +315,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	// An offer passed over for one task of the group stays unusable for
 	// the group's later tasks (placing only takes room and raises the
 	// limit counts), so each phase makes one pass over fit.
-	spread := offerCursor{fit: fit, emptyOnly: true}
+	spread := offerCursor{fit: fit, spreading: g.key}
 	for _, t := range g.tasks { // spread: one task per offer
 		if o := spread.pick(need, constraints, active, hosts); o != nil {
 			place(t, o)
@@ -371,9 +375,10 @@ func (s *Scheduler) rank(ctx context.Context, job string, req *sdk.FilterRequest
 
 // pickOffer returns the first offer with room for the task that keeps
 // every limit constraint within bounds once the task is added; with
-// emptyOnly, only offers not yet used this round.
-func pickOffer(fit []*roundOffer, need demand, emptyOnly bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
-	c := offerCursor{fit: fit, emptyOnly: emptyOnly}
+// spreading set to a group, only offers that group has not used this
+// round.
+func pickOffer(fit []*roundOffer, need demand, spreading string, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
+	c := offerCursor{fit: fit, spreading: spreading}
 	return c.pick(need, cs, active, hosts)
 }
 
@@ -383,23 +388,23 @@ func pickOffer(fit []*roundOffer, need demand, emptyOnly bool, cs []spec.Constra
 type offerCursor struct {
 	fit       []*roundOffer
 	next      int
-	emptyOnly bool
+	spreading string
 }
 
 func (c *offerCursor) pick(need demand, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
 	for ; c.next < len(c.fit); c.next++ {
-		if o := c.fit[c.next]; usable(o, need, c.emptyOnly, cs, active, hosts) {
+		if o := c.fit[c.next]; usable(o, need, c.spreading, cs, active, hosts) {
 			return o
 		}
 	}
 	return nil
 }
 
-// usable reports whether o has room for need (and, with emptyOnly, no task
-// yet this round) and keeps every limit constraint within bounds once the
-// task is added.
-func usable(o *roundOffer, need demand, emptyOnly bool, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) bool {
-	if (emptyOnly && o.placed > 0) || !o.fits(need) {
+// usable reports whether o has room for need (and, with spreading set,
+// holds no task of that group yet this round) and keeps every limit
+// constraint within bounds once the task is added.
+func usable(o *roundOffer, need demand, spreading string, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) bool {
+	if (spreading != "" && o.usedBy == spreading) || !o.fits(need) {
 		return false
 	}
 	attrs := hosts[o.offer.AgentID.Value]

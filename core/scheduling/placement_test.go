@@ -562,3 +562,33 @@ func TestGroupWithoutRoomIsNotBackedOff(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupsOfOneRoundShareOffersAndEachSpreads(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, nil)
+	for _, name := range []string{"a", "b"} {
+		if _, err := h.s.CreateJob(ctx, testJob(name, 2, true)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.s.Offers([]mesos.Offer{bigOffer("o-1", "agent-1"), bigOffer("o-2", "agent-2"), bigOffer("o-3", "agent-3")})
+	h.s.schedule(ctx)
+	accepts, _, _, _ := h.mesos.snapshot()
+	perOffer := map[string]map[string]int{} // offer → job → tasks
+	for _, a := range accepts {
+		for _, info := range a.tasks {
+			task := mustTask(t, h, info.TaskID.Value)
+			if perOffer[a.offerID] == nil {
+				perOffer[a.offerID] = map[string]int{}
+			}
+			perOffer[a.offerID][task.JobKey]++
+		}
+	}
+	want := map[string]map[string]int{
+		"o-1": {"www-data/prod/a": 1, "www-data/prod/b": 1},
+		"o-2": {"www-data/prod/a": 1, "www-data/prod/b": 1},
+	}
+	if !reflect.DeepEqual(perOffer, want) {
+		t.Fatalf("tasks per offer = %v, want each job spread over two offers, both on the same two, o-3 untouched", perOffer)
+	}
+}
