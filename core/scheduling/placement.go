@@ -105,14 +105,14 @@ func (s *Scheduler) schedule(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	// One ACCEPT per offer, built in offer order so launches are
-	// deterministic, sent by a few workers at once.
+	// deterministic, sent by Run's senders while the loop goes on.
 	var sends []func()
 	for _, o := range offers {
 		if tasks := launches[o]; len(tasks) > 0 {
 			sends = append(sends, func() { s.launch(ctx, o, tasks) })
 		}
 	}
-	parallel(sends)
+	s.enqueue(ctx, sends)
 }
 
 // launch sends one ACCEPT with every task placed on the offer. If it

@@ -46,10 +46,10 @@ type Scheduler struct {
 	lastTick time.Time
 
 	updates chan mesos.TaskStatus
-	// ackq feeds Run's acknowledgement senders; nil while Run is not
-	// running.
-	ackMu  sync.Mutex
-	ackq   chan mesos.TaskStatus
+	// callq feeds Run's senders of calls to the master (acknowledgements
+	// and launches); nil while Run is not running.
+	callMu sync.Mutex
+	callq  chan func()
 	kick   chan struct{}
 	subbed chan string // framework ids from SUBSCRIBED
 	// stopped is closed when Run returns: nothing reads updates any more.
@@ -85,10 +85,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	defer s.stoppedOnce.Do(func() { close(s.stopped) })
 	tick := time.NewTicker(s.cfg.Interval)
 	defer tick.Stop()
-	ackCtx, stopAcks := context.WithCancel(ctx)
-	waitAcks := s.startAckSenders(ackCtx)
-	defer waitAcks()
-	defer stopAcks()
+	callCtx, stopCalls := context.WithCancel(ctx)
+	waitCalls := s.startCallers(callCtx)
+	defer waitCalls()
+	defer stopCalls()
 	for {
 		select {
 		case <-ctx.Done():
