@@ -29,8 +29,9 @@ var updateGolden = flag.String("update-golden", "", "write the fixture testdata/
 //   - golden-v1: the first log commands (version 1, tasks with their whole
 //     config) and the first JSON snapshots;
 //   - golden-v2: commands of version 2 (each config once per command) and
-//     snapshots of version 5 (MessagePack).
-var goldenFixtures = []string{"golden-v1", "golden-v2"}
+//     snapshots of version 5 (MessagePack);
+//   - golden-v3: binary commands (version 3) for tasks and batches.
+var goldenFixtures = []string{"golden-v1", "golden-v2", "golden-v3"}
 
 // goldenCommands is the history written into the fixture: a snapshot is
 // taken after the first half, so the fixture holds both a snapshot and

@@ -34,6 +34,8 @@ const (
 //   - 2: SaveTasks and CreateJob list each distinct job configuration once
 //     and tasks refer to it (tasks_codec.go). A version-1 binary would read
 //     such tasks without their configuration, so it refuses version 2.
+//   - 3: SaveTasks, CreateJob and Batch are binary (commands_binary.go,
+//     binaryCommandVersion); the other commands are still JSON of version 2.
 const commandVersion = 2
 
 // Command is one change to the state; it is one raft log entry.
@@ -105,8 +107,12 @@ type envelope struct {
 	Batch   []json.RawMessage `json:"b,omitempty"`
 }
 
-// Encode serializes a command for the log.
+// Encode serializes a command for the log: the commands that carry tasks
+// in binary (commands_binary.go), the others as JSON.
 func Encode(c Command) ([]byte, error) {
+	if binaryForm(c) {
+		return encodeBinary(c)
+	}
 	if _, batch := c.(Batch); !batch {
 		// The envelope written by hand: json.Marshal would scan the
 		// payload again to compact it. Same bytes.
@@ -162,6 +168,9 @@ func marshalPayload(c Command) ([]byte, error) {
 
 // Decode reads a command written by Encode of this or an older version.
 func Decode(data []byte) (Command, error) {
+	if len(data) > 0 && data[0] == binaryEntry {
+		return decodeBinary(data)
+	}
 	var env envelope
 	if !splitEnvelope(data, &env) {
 		if err := json.Unmarshal(data, &env); err != nil {

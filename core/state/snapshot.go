@@ -188,18 +188,7 @@ func (sn *Snapshot) WriteTo(w io.Writer) (int64, error) {
 						}
 					}
 				}
-				evs = evs[:0]
-				for _, e := range v.Events {
-					evs = append(evs, wireEvent{Time: toWireTime(e.Time), Status: int(e.Status), Message: e.Message})
-				}
-				wt = wireTask{
-					ID: v.ID, JobKey: v.JobKey, Instance: v.Instance, Status: int(v.Status), FailureCount: v.FailureCount,
-					AncestorID: v.AncestorID, AgentID: v.AgentID, Host: v.Host, Ports: v.Ports, Sandbox: v.Sandbox,
-					PenaltyUntil: toWireTime(v.PenaltyUntil), ConfigRef: ref,
-				}
-				if v.Events != nil {
-					wt.Events = evs
-				}
+				wt, evs = toWireTask(v, ref, evs[:0])
 				err = put(recTask, &wt)
 			default:
 				err = fmt.Errorf("unexpected row %T in table %s", raw, table)
@@ -451,6 +440,26 @@ func decodeV5(r io.Reader, batchSize int, emit func([]row) bool) error {
 			batch = make([]row, 0, batchSize)
 		}
 	}
+}
+
+// toWireTask converts t, whose config is number ref (0: none), appending
+// its events to evs, which it returns for reuse.
+func toWireTask(t *Task, ref int, evs []wireEvent) (wireTask, []wireEvent) {
+	for _, e := range t.Events {
+		evs = append(evs, wireEvent{Time: toWireTime(e.Time), Status: int(e.Status), Message: e.Message})
+	}
+	wt := wireTask{
+		ID: t.ID, JobKey: t.JobKey, Instance: t.Instance, Status: int(t.Status), FailureCount: t.FailureCount,
+		AncestorID: t.AncestorID, AgentID: t.AgentID, Host: t.Host, Ports: t.Ports, Sandbox: t.Sandbox,
+		PenaltyUntil: toWireTime(t.PenaltyUntil), ConfigRef: ref,
+	}
+	if t.Events != nil {
+		if evs == nil {
+			evs = []wireEvent{} // empty, not absent
+		}
+		wt.Events = evs
+	}
+	return wt, evs
 }
 
 // task converts a decoded wireTask, resolving its config reference.

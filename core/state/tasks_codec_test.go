@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/aurora-go/aurora/core/taskstate"
 )
@@ -78,9 +79,9 @@ func TestSaveTasksListsEachConfigOnceAndReadsVersion1(t *testing.T) {
 
 func TestEncodeWritesTheEnvelopeJSONWould(t *testing.T) {
 	cmds := []Command{
-		sampleCreate("a", taskstate.Pending, taskstate.Running),
 		SetMeta{Key: MetaFrameworkID, Value: "fw"},
-		Batch{Commands: []Command{SetMeta{Key: "k", Value: "v"}, DeleteTasks{IDs: []string{"y"}}}},
+		DeleteTasks{IDs: []string{"y"}},
+		SetQuota{Quota: &Quota{Role: "www-data", CPU: 1}},
 	}
 	for _, c := range cmds {
 		got, err := Encode(c)
@@ -106,5 +107,64 @@ func TestEncodeWritesTheEnvelopeJSONWould(t *testing.T) {
 	}
 	if _, err := Decode([]byte(`{"t":2,"v":1,"p":{"tasks":[{]}}`)); err == nil {
 		t.Errorf("a broken payload decoded")
+	}
+}
+
+func TestTaskCommandsAreBinaryAndVersion2StillDecodes(t *testing.T) {
+	ny := time.FixedZone("", -5*3600)
+	create := sampleCreate("a", taskstate.Pending, taskstate.Running, taskstate.Pending)
+	create.Job.CreatedAt = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	running := create.Tasks[1]
+	running.AgentID, running.Host, running.Sandbox = "agent-1", "host-1", "/sandbox"
+	running.Ports = map[string]uint64{"http": 31000}
+	running.Events = []Event{{Time: time.Date(2026, 11, 21, 12, 0, 1, 500, ny), Status: taskstate.Running, Message: "up"}}
+	create.Tasks[2].Events = []Event{} // empty, not absent
+	create.Tasks[2].PenaltyUntil = time.Date(2026, 11, 21, 13, 0, 0, 0, time.UTC)
+	save := SaveTasks{Tasks: append([]*Task{{ID: "no-config", JobKey: "r/e/n", Status: taskstate.Lost}}, create.Tasks...)}
+	batch := Batch{Commands: []Command{save, SetMeta{Key: "k", Value: "v"}, DeleteTasks{IDs: []string{"x"}}}}
+
+	for _, c := range []Command{create, save, batch} {
+		raw, err := Encode(c)
+		if err != nil {
+			t.Fatalf("encode %T: %v", c, err)
+		}
+		if raw[0] != binaryEntry {
+			t.Fatalf("%T encoded as %q..., want a binary entry", c, raw[:min(len(raw), 8)])
+		}
+		got, err := Decode(raw)
+		if err != nil {
+			t.Fatalf("decode %T: %v", c, err)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("round trip of %T:\n got %#v\nwant %#v", c, got, c)
+		}
+		// A cut-off entry is an error, never a shorter command.
+		for _, cut := range []int{3, len(raw) / 2, len(raw) - 1} {
+			if _, err := Decode(raw[:cut]); err == nil {
+				t.Errorf("%T cut to %d of %d bytes decoded", c, cut, len(raw))
+			}
+		}
+	}
+	// The tasks of one config share it after decoding.
+	raw, _ := Encode(save)
+	got, _ := Decode(raw)
+	tasks := got.(SaveTasks).Tasks
+	if tasks[1].Config == nil || tasks[1].Config != tasks[2].Config || tasks[0].Config != nil {
+		t.Error("tasks of one job should share one decoded config")
+	}
+	// Version-2 entries (JSON) of the same commands still decode.
+	for _, c := range []Command{create, save} {
+		env, err := toEnvelope(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := json.Marshal(env)
+		got, err := Decode(v2)
+		if err != nil {
+			t.Fatalf("decode a version-2 %T: %v", c, err)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("version-2 %T decoded as %#v", c, got)
+		}
 	}
 }
