@@ -4,7 +4,9 @@
 // Every change is a Command. Commands are applied in log order by the raft
 // FSM (core/raftlog) through Store.Apply, so every replica holds the same
 // state. Commands are typed and versioned: Decode reads every version this
-// binary has ever written.
+// binary has ever written. The commands that carry tasks (SaveTasks,
+// CreateJob, and the Batch of group commit) are binary MessagePack since
+// version 3 (commands_binary.go); the others are JSON.
 //
 // Snapshots (Store.Snapshot, Store.Restore) are versioned the same way:
 // snapshotVersion in snapshot.go lists the formats. The current one (5)
