@@ -102,7 +102,7 @@ func (c *PluginCache) Path(sum string) string { return filepath.Join(c.dir, "sha
 // something else is discarded, and the error (wrapping
 // pluginhost.ErrChecksumMismatch) names both hashes.
 func (c *PluginCache) Fetch(ctx context.Context, sum string, urls []string) (string, error) {
-	if !validSum(sum) {
+	if !pluginhost.ValidSHA256(sum) {
 		return "", fmt.Errorf("plugin cache: sha256 %q is not 64 lower-case hex digits", sum)
 	}
 	c.mu.Lock()
@@ -175,7 +175,7 @@ func (c *PluginCache) cached(path, sum string) (bool, error) {
 		return false, fmt.Errorf("plugin cache: %w", err)
 	}
 	if fi.Mode().IsRegular() {
-		if got, err := hashFile(path); err == nil && got == sum {
+		if got, err := pluginhost.FileSHA256(path); err == nil && got == sum {
 			return true, nil
 		} else {
 			c.logger.Warn("cached plugin binary does not hash to its name; fetching it again", "path", path, "sha256", got, "error", err)
@@ -255,26 +255,6 @@ func lockFile(path string) (func(), error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		_ = f.Close()
 	}, nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func validSum(s string) bool {
-	if len(s) != 2*sha256.Size {
-		return false
-	}
-	return strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // pluginCacheFor is the cache an executor uses: the configured one, else

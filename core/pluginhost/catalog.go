@@ -91,7 +91,7 @@ func (e Entry) Validate() error {
 	if _, ok := parseVersion(e.Version); !ok {
 		errs = append(errs, fmt.Errorf("version %q is not a semantic version such as 1.4.2", e.Version))
 	}
-	if !e.Builtin && !validSHA256(e.SHA256) {
+	if !e.Builtin && !ValidSHA256(e.SHA256) {
 		errs = append(errs, fmt.Errorf("sha256 %q must be 64 lower-case hex digits", e.SHA256))
 	}
 	switch e.State {

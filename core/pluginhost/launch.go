@@ -128,15 +128,15 @@ func secureConfig(hexSum string) (*plugin.SecureConfig, error) {
 
 // checksumError names both hashes: the spec's and the file's.
 func checksumError(spec Spec, what string) error {
-	actual, err := fileSHA256(spec.Command)
+	actual, err := FileSHA256(spec.Command)
 	if err != nil {
 		actual = "unreadable: " + err.Error()
 	}
 	return fmt.Errorf("plugin %s: %w: the entry says sha256 %s, %s has sha256 %s; %s", spec, ErrChecksumMismatch, spec.SHA256, spec.Command, actual, what)
 }
 
-// fileSHA256 is the hex sha256 of a file.
-func fileSHA256(path string) (string, error) {
+// FileSHA256 is the hex sha256 of a file, as catalog entries name it.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -33,7 +33,7 @@ var selfSum = func() func() (string, string, error) {
 		if err != nil {
 			return result{}, err
 		}
-		sum, err := fileSHA256(exe)
+		sum, err := FileSHA256(exe)
 		return result{exe, sum}, err
 	})
 	return func() (string, string, error) {
@@ -131,7 +131,7 @@ func TestStartRefusesTamperedBinaryNamingBothHashes(t *testing.T) {
 	}
 	_, _ = f.Write([]byte("tampered"))
 	_ = f.Close()
-	tampered, _ := fileSHA256(path)
+	tampered, _ := FileSHA256(path)
 	_, err = h.Constraint(testContext(t), got.Spec())
 	if !errors.Is(err, ErrChecksumMismatch) || !strings.Contains(err.Error(), got.SHA256) || !strings.Contains(err.Error(), tampered) {
 		t.Fatalf("start of a tampered binary: err = %v, want ErrChecksumMismatch naming %s and %s", err, got.SHA256, tampered)

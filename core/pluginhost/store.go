@@ -45,7 +45,7 @@ func (s *Store) Path(sum string) string {
 
 // Has reports whether the store holds the blob sum.
 func (s *Store) Has(sum string) bool {
-	if !validSHA256(sum) {
+	if !ValidSHA256(sum) {
 		return false
 	}
 	fi, err := os.Lstat(s.Path(sum))
@@ -114,7 +114,7 @@ func (s *Store) PutFile(path string) (sum, stored string, err error) {
 
 // Remove deletes the blob sum, if the store holds it.
 func (s *Store) Remove(sum string) error {
-	if !validSHA256(sum) {
+	if !ValidSHA256(sum) {
 		return fmt.Errorf("plugin store: %q is not a sha256", sum)
 	}
 	if err := os.Remove(s.Path(sum)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -123,8 +123,9 @@ func (s *Store) Remove(sum string) error {
 	return nil
 }
 
-// validSHA256 reports whether s is 64 lower-case hex digits.
-func validSHA256(s string) bool {
+// ValidSHA256 reports whether s is a sha256 as catalog entries hold it: 64
+// lower-case hex digits.
+func ValidSHA256(s string) bool {
 	if len(s) != 2*sha256.Size {
 		return false
 	}

@@ -56,7 +56,7 @@ func (h *Host) Verify(ctx context.Context, binaryPath string, opts VerifyOptions
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("verify: %s is not a regular file", binaryPath)
 	}
-	sum, err := fileSHA256(binaryPath)
+	sum, err := FileSHA256(binaryPath)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
