@@ -286,6 +286,15 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		count(active, constraints, hosts[a.AgentID])
 		placed = append(placed, placement{offer: o, task: a})
 	}
+	// unplaced gives a task no offer took its reason: the nearest veto,
+	// else that the offers ran out.
+	unplaced := func(t *state.Task) {
+		if len(vetoes) > 0 {
+			reasons[t.ID] = nearest(vetoes)
+		} else {
+			reasons[t.ID] = "Insufficient resources: no offer left this round"
+		}
+	}
 	if len(job.Placements) > 0 {
 		// Site plugins judge each placement against the tasks placed so
 		// far (a spread's skew changes with every task), so the plugins
@@ -301,11 +310,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 				o = pickOffer(fit, need, "", constraints, active, hosts)
 			}
 			if o == nil {
-				if len(vetoes) > 0 {
-					reasons[t.ID] = nearest(vetoes)
-				} else {
-					reasons[t.ID] = "Insufficient resources: no offer left this round"
-				}
+				unplaced(t)
 				continue
 			}
 			place(t, o)
@@ -327,11 +332,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	for _, t := range left { // pack what is left onto offers with room
 		o := pack.pick(need, constraints, active, hosts)
 		if o == nil {
-			if len(vetoes) > 0 {
-				reasons[t.ID] = nearest(vetoes)
-			} else {
-				reasons[t.ID] = "Insufficient resources: no offer left this round"
-			}
+			unplaced(t)
 			continue
 		}
 		place(t, o)
