@@ -28,16 +28,7 @@ func (s *supervisor) launch(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start plugin %s: %w", s.spec, err)
 	}
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: sdk.VersionedPlugins(),
-		Cmd:              cmd,
-		SkipHostEnv:      true,
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		StartTimeout:     s.opts.timeouts.Start,
-		SecureConfig:     secure,
-		Logger:           s.logger,
-	})
+	client := newPluginClient(cmd, secure, s.opts.timeouts.Start, s.logger)
 	inst := &instance{client: client, cmd: cmd, started: time.Now()}
 	rpc, err := client.Client()
 	if err != nil {
@@ -147,6 +138,22 @@ func FileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// newPluginClient is the go-plugin client of every plugin process: the SDK's
+// handshake and versions, gRPC only, no host environment, and the
+// checksum check when secure is set.
+func newPluginClient(cmd *exec.Cmd, secure *plugin.SecureConfig, startTimeout time.Duration, logger hclog.Logger) *plugin.Client {
+	return plugin.NewClient(&plugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: sdk.VersionedPlugins(),
+		Cmd:              cmd,
+		SkipHostEnv:      true,
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		StartTimeout:     startTimeout,
+		SecureConfig:     secure,
+		Logger:           logger,
+	})
 }
 
 // execCommand is the command of a plugin process, in its own process group.

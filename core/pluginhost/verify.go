@@ -7,8 +7,6 @@ import (
 	"os"
 	"time"
 
-	plugin "github.com/hashicorp/go-plugin"
-
 	"github.com/aurora-go/aurora/sdk"
 	"github.com/aurora-go/aurora/sdk/conformance"
 )
@@ -90,15 +88,7 @@ func (h *Host) probe(ctx context.Context, path string, opts VerifyOptions) (*sdk
 	s := newSupervisor(h, spec)
 	cmd := execCommand(spec)
 	cmd.Env = s.env()
-	client := plugin.NewClient(&plugin.ClientConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: sdk.VersionedPlugins(),
-		Cmd:              cmd,
-		SkipHostEnv:      true,
-		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		StartTimeout:     h.opts.timeouts.Start,
-		Logger:           h.logger.Named("verify").With("binary", path),
-	})
+	client := newPluginClient(cmd, nil, h.opts.timeouts.Start, h.logger.Named("verify").With("binary", path))
 	inst := &instance{client: client, cmd: cmd, started: time.Now()}
 	defer s.kill(inst)
 	rpc, err := client.Client()
