@@ -2,7 +2,6 @@ package dedicated
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 
+	"github.com/aurora-go/aurora/plugins/constraint/internal/kit"
 	"github.com/aurora-go/aurora/sdk"
 )
 
@@ -33,43 +33,13 @@ const (
 	constraintScore = 10000
 )
 
-// ctxCheckEvery is how many hosts are evaluated between context checks.
-const ctxCheckEvery = 1024
-
-const configSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "title": "dedicated constraint plugin configuration",
-  "type": "object",
-  "additionalProperties": false
-}`
-
 type plugin struct {
-	logger hclog.Logger
+	kit.Base
 }
 
 // New returns the dedicated constraint plugin.
 func New(logger hclog.Logger) sdk.ConstraintPlugin {
-	if logger == nil {
-		logger = hclog.NewNullLogger()
-	}
-	return &plugin{logger: logger.Named(Name)}
-}
-
-func (p *plugin) Info(context.Context) (*sdk.Info, error) {
-	return &sdk.Info{Name: Name, Kind: sdk.KindConstraint, Version: Version, APIVersion: sdk.APIVersion}, nil
-}
-
-func (p *plugin) ConfigSchema(context.Context) (*sdk.Schema, error) {
-	return &sdk.Schema{JSON: json.RawMessage(configSchema)}, nil
-}
-
-// Configure accepts no configuration: empty, null or {}.
-func (p *plugin) Configure(_ context.Context, config json.RawMessage) error {
-	var none struct{}
-	if err := sdk.DecodeConfig(config, &none); err != nil {
-		return fmt.Errorf("dedicated plugin takes no configuration: %w", err)
-	}
-	return nil
+	return &plugin{Base: kit.NewBase(Name, Version, logger)}
 }
 
 // Constraint returns the task group's dedicated constraint, if any.
@@ -106,7 +76,6 @@ func ValidateConstraint(role string, cs []sdk.Constraint) error {
 // Filter vetoes dedicated hosts for tasks without a dedicated constraint,
 // and hosts without a matching dedicated value for tasks with one.
 func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
-	resp := &sdk.FilterResponse{Results: make([]sdk.HostResult, len(req.Hosts))}
 	c, hasConstraint := Constraint(req.Group.Constraints)
 	var everyHost []sdk.Veto
 	if hasConstraint {
@@ -114,31 +83,18 @@ func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.Filte
 			everyHost = []sdk.Veto{{Type: sdk.VetoStatic, Reason: err.Error(), Score: HostIsDedicatedScore}}
 		}
 	}
-	vetoed := 0
-	for i := range req.Hosts {
-		if i%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		h := &req.Hosts[i]
-		resp.Results[i].HostID = h.ID
+	return p.FilterHosts(ctx, req, func(h *sdk.Host) []sdk.Veto {
 		values, dedicatedHost := h.Attributes[Attribute]
 		switch {
 		case everyHost != nil:
-			resp.Results[i].Vetoes = everyHost
+			return everyHost
 		case !hasConstraint && dedicatedHost:
-			resp.Results[i].Vetoes = []sdk.Veto{{Type: sdk.VetoStatic, Reason: HostIsDedicated, Score: HostIsDedicatedScore}}
+			return []sdk.Veto{{Type: sdk.VetoStatic, Reason: HostIsDedicated, Score: HostIsDedicatedScore}}
 		case hasConstraint && !matches(c, values):
-			resp.Results[i].Vetoes = []sdk.Veto{{Type: sdk.VetoStatic, Reason: "Constraint not satisfied: " + Attribute, Score: constraintScore}}
-		default:
-			continue
+			return []sdk.Veto{{Type: sdk.VetoStatic, Reason: "Constraint not satisfied: " + Attribute, Score: constraintScore}}
 		}
-		vetoed++
-	}
-	p.logger.Debug("filtered hosts", "role", req.Group.Role, "environment", req.Group.Environment,
-		"job", req.Group.Job, "hosts", len(req.Hosts), "vetoed", vetoed)
-	return resp, nil
+		return nil
+	})
 }
 
 // matches is Aurora's value match: any constraint value among the host's,

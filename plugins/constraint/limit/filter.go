@@ -10,34 +10,18 @@ import (
 // CONSTRAINT_MISMATCH and LIMIT_NOT_SATISFIED).
 const constraintScore = 10000
 
-// ctxCheckEvery is how many hosts are evaluated between context checks.
-const ctxCheckEvery = 1024
-
 // Filter evaluates the group's limit constraints on every host.
 func (p *plugin) Filter(ctx context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
 	constraints := limits(req.Group.Constraints)
-	resp := &sdk.FilterResponse{Results: make([]sdk.HostResult, len(req.Hosts))}
-	vetoed := 0
-	for i := range req.Hosts {
-		if i%ctxCheckEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		h := &req.Hosts[i]
-		resp.Results[i].HostID = h.ID
-		if len(constraints) == 0 {
-			continue
-		}
-		if v, ok := firstVeto(constraints, req.ActiveTasks, h.Attributes); ok {
-			resp.Results[i].Vetoes = []sdk.Veto{v}
-			vetoed++
-		}
+	if len(constraints) == 0 {
+		return p.FilterHosts(ctx, req, func(*sdk.Host) []sdk.Veto { return nil })
 	}
-	p.logger.Debug("filtered hosts",
-		"role", req.Group.Role, "environment", req.Group.Environment, "job", req.Group.Job,
-		"hosts", len(req.Hosts), "vetoed", vetoed)
-	return resp, nil
+	return p.FilterHosts(ctx, req, func(h *sdk.Host) []sdk.Veto {
+		if v, ok := firstVeto(constraints, req.ActiveTasks, h.Attributes); ok {
+			return []sdk.Veto{v}
+		}
+		return nil
+	})
 }
 
 func isLimit(c sdk.Constraint) bool { return c.Limit > 0 }
