@@ -181,7 +181,7 @@ func TestCombineFiltersSumsTheScoresOfScoringPlugins(t *testing.T) {
 
 func TestConstraintClientScoresOnlyWithTheCapability(t *testing.T) {
 	t.Parallel()
-	h, _ := newTestHost(t)
+	h, _ := newTestHost(t, WithMetrics(prometheus.NewRegistry()))
 	c, err := h.Constraint(testContext(t), builtinSpec(t, sdk.KindConstraint, "limit"))
 	if err != nil {
 		t.Fatal(err)
@@ -191,6 +191,10 @@ func TestConstraintClientScoresOnlyWithTheCapability(t *testing.T) {
 	}
 	if _, err := c.Score(testContext(t), limitRequest); !errors.Is(err, sdk.ErrUnimplemented) {
 		t.Fatalf("Score of constraint/limit (no score capability) = %v, want ErrUnimplemented", err)
+	}
+	// Refused here, without a call to the plugin.
+	if got := value(t, h.metrics.calls.WithLabelValues("constraint", "limit", "Score")); got != 0 {
+		t.Fatalf("%v Score calls reached the plugin, want 0", got)
 	}
 }
 
