@@ -68,6 +68,11 @@ backup {
 scheduler {
   min_offer_hold_time          = "5m"
   offer_filter_duration        = "5s"
+  # Not Aurora's: REVIVE when tasks wait for room the scheduler refused
+  # (ACCEPT leftovers, declined offers), at most once per interval.
+  # revive_offers = false never revives, as Aurora.
+  revive_offers                = true
+  min_revive_offers_interval   = "1s"
   flapping_task_threshold      = "5m"
   initial_flapping_task_delay  = "30s"
   max_flapping_task_delay      = "5m"

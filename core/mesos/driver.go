@@ -327,6 +327,12 @@ func (d *Driver) Decline(ctx context.Context, offerIDs []string, refuse time.Dur
 	return d.send(ctx, calls.Decline(ids...).With(calls.RefuseSeconds(refuse)))
 }
 
+// Revive clears every offer filter of the framework, for all its roles,
+// and asks the master to allocate again.
+func (d *Driver) Revive(ctx context.Context) error {
+	return d.send(ctx, calls.Revive())
+}
+
 // Kill asks Mesos to kill a task. Like Aurora it names no agent.
 func (d *Driver) Kill(ctx context.Context, taskID string) error {
 	return d.send(ctx, calls.Kill(taskID, ""))

@@ -195,6 +195,7 @@ func TestCallsBeforeSubscriptionFail(t *testing.T) {
 		"kill":        d.Kill(ctx, "t"),
 		"acknowledge": d.Acknowledge(ctx, "a", "t", []byte("u")),
 		"reconcile":   d.Reconcile(ctx, nil),
+		"revive":      d.Revive(ctx),
 	}
 	for name, err := range calls {
 		if !errors.Is(err, ErrNotSubscribed) {
@@ -245,6 +246,18 @@ func TestDriverAgainstEmbeddedMaster(t *testing.T) {
 	case o := <-h.offers:
 		t.Errorf("offer %s arrived although the agent was refused for an hour", o.ID.Value)
 	case <-time.After(6 * 50 * time.Millisecond):
+	}
+	// REVIVE clears the filter: the agent is offered again.
+	if err := d.Revive(ctx); err != nil {
+		t.Fatalf("Revive: %v", err)
+	}
+	select {
+	case o := <-h.offers:
+		if o.AgentID.Value != again.AgentID.Value {
+			t.Errorf("offer from %s after REVIVE, want %s", o.AgentID.Value, again.AgentID.Value)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("no offer after REVIVE although the agent was refused only by a filter")
 	}
 
 	// Explicit reconciliation of a task the master never heard of.

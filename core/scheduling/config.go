@@ -44,6 +44,10 @@ type Config struct {
 	OfferHold time.Duration
 	// OfferFilter is the refuse duration sent with ACCEPT and DECLINE (5s).
 	OfferFilter time.Duration
+	// ReviveInterval is the least time between two REVIVE calls, sent when
+	// tasks wait for room the scheduler refused (see revive.go); negative
+	// never revives, as Aurora (1s).
+	ReviveInterval time.Duration
 	// Interval is how often the scheduling loop runs without a prompt.
 	Interval time.Duration
 	// KillRetry is how long a KILLING task waits before KILL is sent again
@@ -98,6 +102,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.OfferFilter == 0 {
 		c.OfferFilter = 5 * time.Second
+	}
+	if c.ReviveInterval == 0 {
+		c.ReviveInterval = time.Second
 	}
 	if c.Interval == 0 {
 		c.Interval = time.Second

@@ -34,6 +34,8 @@ type Mesos interface {
 	Kill(ctx context.Context, taskID string) error
 	Acknowledge(ctx context.Context, agentID, taskID string, uuid []byte) error
 	Reconcile(ctx context.Context, tasks map[string]string) error
+	// Revive clears the framework's offer filters (REVIVE for every role).
+	Revive(ctx context.Context) error
 }
 
 // Constraints is the constraint plugin: one Filter call per task group.

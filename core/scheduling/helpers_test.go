@@ -69,6 +69,7 @@ type recMesos struct {
 	kills      []string
 	acks       []ackCall
 	reconciles []map[string]string
+	revives    int
 }
 
 func (m *recMesos) Accept(_ context.Context, offerID string, tasks []mesos.TaskInfo, refuse time.Duration) error {
@@ -117,6 +118,13 @@ func (m *recMesos) Reconcile(_ context.Context, tasks map[string]string) error {
 	return nil
 }
 
+func (m *recMesos) Revive(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.revives++
+	return nil
+}
+
 func (m *recMesos) snapshot() (accepts []acceptCall, declines [][]string, kills []string, acks []ackCall) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -125,14 +133,19 @@ func (m *recMesos) snapshot() (accepts []acceptCall, declines [][]string, kills 
 }
 
 // fakeConstraints vetoes the hosts listed in veto, or fails when err is set.
+// onFilter, if set, runs at the start of every Filter call.
 type fakeConstraints struct {
-	mu   sync.Mutex
-	veto map[string]string // host id → reason
-	err  error
-	reqs []*sdk.FilterRequest
+	mu       sync.Mutex
+	veto     map[string]string // host id → reason
+	err      error
+	reqs     []*sdk.FilterRequest
+	onFilter func()
 }
 
 func (f *fakeConstraints) Filter(_ context.Context, req *sdk.FilterRequest) (*sdk.FilterResponse, error) {
+	if f.onFilter != nil {
+		f.onFilter()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reqs = append(f.reqs, req)

@@ -108,9 +108,22 @@ func newRound(offers []*heldOffer) []*roundOffer {
 	return out
 }
 
-func (o *roundOffer) portCount() uint64 {
+func (o *roundOffer) portCount() uint64 { return rangesSize(o.ports) }
+
+// room is what is left of the offer this round.
+func (o *roundOffer) room() demand {
+	return demand{cpu: o.cpus, mem: o.mem, disk: o.disk, ports: int(o.portCount())}
+}
+
+// room is what the held offer has.
+func (h *heldOffer) room() demand {
+	return demand{cpu: h.cpus, mem: h.mem, disk: h.disk, ports: int(rangesSize(h.ports))}
+}
+
+// rangesSize is how many values the ranges hold.
+func rangesSize(rs []mesos.Value_Range) uint64 {
 	var n uint64
-	for _, r := range o.ports {
+	for _, r := range rs {
 		n += r.End - r.Begin + 1
 	}
 	return n
@@ -194,6 +207,7 @@ func (s *Scheduler) expireOffers(ctx context.Context) {
 		if now.Sub(h.received) > s.cfg.OfferHold {
 			stale = append(stale, id)
 			s.offers.remove(id)
+			s.refusals.refused(h.offer.AgentID.Value, h.room())
 		}
 	}
 	s.mu.Unlock()

@@ -21,14 +21,18 @@ import (
 // noOffers is the pending reason when no offer was held at all.
 const noOffers = "No offers available"
 
-// placement is a task placed on an offer in this round (a copy of the
-// pending task with its agent, host and ports).
+// placement is a task placed on an offer in this round: the pending task
+// as placement read it, and the ports it took.
 type placement struct {
-	offer *roundOffer
-	task  *state.Task
+	offer   *roundOffer
+	pending *state.Task
+	ports   map[string]uint64
 }
 
-// schedule runs one placement round over every pending task.
+// schedule runs one placement round over every pending task. Placement
+// reads the store and asks the constraint plugins without writeMu, so
+// job submissions and kills are not held up by plugin calls; assign then
+// commits what is still valid.
 func (s *Scheduler) schedule(ctx context.Context) {
 	pending, err := s.store.TasksInStatus(taskstate.Pending)
 	if err != nil {
@@ -52,9 +56,8 @@ func (s *Scheduler) schedule(ctx context.Context) {
 	previous := s.reasons
 	s.mu.Unlock()
 
-	var assign changes
-	launches := map[*roundOffer][]*state.Task{}
-	s.writeMu.Lock()
+	var placed []placement
+	var starved []demand // the needs of groups left short of room
 	now := s.cfg.Now()
 	for _, group := range groupTasks(pending) {
 		if b := s.backoff[group.key]; b != nil && now.Before(b.next) {
@@ -64,14 +67,18 @@ func (s *Scheduler) schedule(ctx context.Context) {
 			}
 			continue
 		}
-		placed := s.placeGroup(ctx, group, offers, hosts, reasons)
+		got := s.placeGroup(ctx, group, offers, hosts, reasons)
+		placed = append(placed, got...)
+		if group.starved {
+			starved = append(starved, group.need)
+		}
 		// A group that found no offer with room is blocked on capacity,
 		// not backed off: no constraint was evaluated, and the next offers
 		// (new capacity) prompt a round, as Nomad unblocks blocked
 		// evaluations when capacity changes. A group its constraints kept
 		// from the offers gets Aurora's growing penalty.
-		if len(placed) > 0 || !group.noRoom {
-			s.noteAttempt(group.key, len(placed) > 0, now)
+		if len(got) > 0 || !group.noRoom {
+			s.noteAttempt(group.key, len(got) > 0, now)
 		}
 		// With no offer to look at, the last veto is still the best
 		// explanation (Aurora's nearest fit outlives empty rounds).
@@ -80,56 +87,64 @@ func (s *Scheduler) schedule(ctx context.Context) {
 				reasons[t.ID] = previous[t.ID]
 			}
 		}
-		for _, p := range placed {
-			orig := group.byID[p.task.ID]
-			// PENDING -> ASSIGNED has no side effects: no siblings needed.
-			if err := s.transition(&assign, orig, taskstate.Assigned, "", nil); err != nil {
-				s.logger.Error("cannot assign task", "task_id", orig.ID, "error", err)
-				continue
-			}
-			// transition copied the pending task; put the placement on it.
-			next := assign.save[len(assign.save)-1]
-			next.AgentID, next.Host, next.Ports = p.task.AgentID, p.task.Host, p.task.Ports
-			launches[p.offer] = append(launches[p.offer], next)
-		}
 	}
-	ok := s.commit(ctx, &assign)
-	s.writeMu.Unlock()
+	launches, ok := s.assign(ctx, placed)
 	s.setReasons(reasons)
-	if !ok || len(launches) == 0 {
-		return
-	}
-	s.mu.Lock()
-	for o := range launches {
-		s.offers.remove(o.offer.ID.Value)
-	}
-	s.mu.Unlock()
-	// One ACCEPT per offer, built in offer order so launches are
-	// deterministic, sent by Run's senders while the loop goes on.
-	var sends []func()
-	for _, o := range offers {
-		if tasks := launches[o]; len(tasks) > 0 {
-			sends = append(sends, func() { s.launch(ctx, o, tasks) })
+	if ok && len(launches) > 0 {
+		s.mu.Lock()
+		for o := range launches {
+			s.offers.remove(o.offer.ID.Value)
 		}
+		s.refusals.inFlight += len(launches)
+		s.mu.Unlock()
+		// One ACCEPT per offer, built in offer order so launches are
+		// deterministic, sent by Run's senders while the loop goes on.
+		var sends []func()
+		for _, o := range offers {
+			if tasks := launches[o]; len(tasks) > 0 {
+				sends = append(sends, func() { s.launch(ctx, o, tasks) })
+			}
+		}
+		s.enqueue(ctx, sends)
 	}
-	s.enqueue(ctx, sends)
+	s.reviveFor(ctx, starved)
+}
+
+// assign commits the placed tasks PENDING -> ASSIGNED with their agents,
+// hosts and ports, in one log entry, and returns them by offer. A task
+// that changed after placement read it (killed, say) is left out: a
+// stored task is never modified, only replaced, so it is unchanged if the
+// store still holds the same one.
+func (s *Scheduler) assign(ctx context.Context, placed []placement) (map[*roundOffer][]*state.Task, bool) {
+	if len(placed) == 0 {
+		return nil, true
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var c changes
+	launches := map[*roundOffer][]*state.Task{}
+	for _, p := range placed {
+		if cur, _ := s.store.Task(p.pending.ID); cur != p.pending {
+			continue
+		}
+		// PENDING -> ASSIGNED has no side effects: no siblings needed.
+		if err := s.transition(&c, p.pending, taskstate.Assigned, "", nil); err != nil {
+			s.logger.Error("cannot assign task", "task_id", p.pending.ID, "error", err)
+			continue
+		}
+		// transition copied the pending task; put the placement on it.
+		next := c.save[len(c.save)-1]
+		next.AgentID, next.Host, next.Ports = p.offer.offer.AgentID.Value, p.offer.offer.Hostname, p.ports
+		launches[p.offer] = append(launches[p.offer], next)
+	}
+	return launches, s.commit(ctx, &c)
 }
 
 // launch sends one ACCEPT with every task placed on the offer. If it
 // cannot be sent the tasks are LOST, which reschedules them.
 func (s *Scheduler) launch(ctx context.Context, o *roundOffer, tasks []*state.Task) {
-	infos := make([]mesos.TaskInfo, 0, len(tasks))
-	var err error
-	for _, t := range tasks {
-		var info mesos.TaskInfo
-		if info, err = s.taskInfo(t, o.offer.FrameworkID.Value); err != nil {
-			break
-		}
-		infos = append(infos, info)
-	}
-	if err == nil {
-		err = s.mesos.Accept(ctx, o.offer.ID.Value, infos, s.cfg.OfferFilter)
-	}
+	err := s.accept(ctx, o, tasks)
+	s.launched(o.offer.AgentID.Value, o.room(), err == nil)
 	if err == nil {
 		for _, t := range tasks {
 			s.logger.Info("task launched", "task_id", t.ID, "host", t.Host)
@@ -153,14 +168,35 @@ func (s *Scheduler) launch(ctx context.Context, o *roundOffer, tasks []*state.Ta
 	s.commit(ctx, &c)
 }
 
+// accept sends the ACCEPT that launches tasks on o; the master refuses
+// the rest of the offer for OfferFilter.
+func (s *Scheduler) accept(ctx context.Context, o *roundOffer, tasks []*state.Task) error {
+	infos := make([]mesos.TaskInfo, 0, len(tasks))
+	var err error
+	for _, t := range tasks {
+		var info mesos.TaskInfo
+		if info, err = s.taskInfo(t, o.offer.FrameworkID.Value); err != nil {
+			break
+		}
+		infos = append(infos, info)
+	}
+	if err != nil {
+		return err
+	}
+	return s.mesos.Accept(ctx, o.offer.ID.Value, infos, s.cfg.OfferFilter)
+}
+
 // taskGroup is pending tasks with identical configuration.
 type taskGroup struct {
 	key   string
 	tasks []*state.Task
-	byID  map[string]*state.Task
 	// noRoom: the last placement found no offer with room for the group's
 	// tasks (or no offer at all), so no constraint was evaluated.
 	noRoom bool
+	// starved: some task found no offer with room (noRoom, or the offers
+	// ran out) and no veto; need is what each task takes from an offer.
+	starved bool
+	need    demand
 }
 
 func groupTasks(pending []*state.Task) []*taskGroup {
@@ -171,11 +207,10 @@ func groupTasks(pending []*state.Task) []*taskGroup {
 		}
 		g, ok := byKey[t.JobKey]
 		if !ok {
-			g = &taskGroup{key: t.JobKey, byID: map[string]*state.Task{}}
+			g = &taskGroup{key: t.JobKey}
 			byKey[t.JobKey] = g
 		}
 		g.tasks = append(g.tasks, t)
-		g.byID[t.ID] = t
 	}
 	out := make([]*taskGroup, 0, len(byKey))
 	for _, g := range byKey {
@@ -199,6 +234,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	job := g.tasks[0].Config
 	res := job.Task.Resources
 	need := demand{cpu: res.CPU + s.cfg.Executor.CPUs, mem: res.RAMMB() + s.cfg.Executor.MemMB, disk: res.DiskMB(), ports: len(res.Ports)}
+	g.need = need
 	var candidates []*roundOffer
 	for _, o := range offers {
 		if o.fits(need) {
@@ -217,7 +253,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		}
 	}
 	if len(candidates) == 0 {
-		g.noRoom = true
+		g.noRoom, g.starved = true, true
 		if len(shortfalls) == 0 {
 			setAll(noOffers)
 		} else {
@@ -273,18 +309,16 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	var placed []placement
 	var left []*state.Task
 	place := func(t *state.Task, o *roundOffer) {
-		ports := o.take(need)
-		o.usedBy = g.key
-		a := t.Copy()
-		a.AgentID, a.Host = o.offer.AgentID.Value, o.offer.Hostname
-		if len(ports) > 0 {
-			a.Ports = map[string]uint64{}
+		p := placement{offer: o, pending: t}
+		if got := o.take(need); len(got) > 0 {
+			p.ports = map[string]uint64{}
 			for i, name := range res.Ports {
-				a.Ports[name] = ports[i]
+				p.ports[name] = got[i]
 			}
 		}
-		count(active, constraints, hosts[a.AgentID])
-		placed = append(placed, placement{offer: o, task: a})
+		o.usedBy = g.key
+		count(active, constraints, hosts[o.offer.AgentID.Value])
+		placed = append(placed, p)
 	}
 	// unplaced gives a task no offer took its reason: the nearest veto,
 	// else that the offers ran out.
@@ -293,6 +327,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 			reasons[t.ID] = nearest(vetoes)
 		} else {
 			reasons[t.ID] = "Insufficient resources: no offer left this round"
+			g.starved = true
 		}
 	}
 	if len(job.Placements) > 0 {

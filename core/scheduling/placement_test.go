@@ -592,3 +592,44 @@ func TestGroupsOfOneRoundShareOffersAndEachSpreads(t *testing.T) {
 		t.Fatalf("tasks per offer = %v, want each job spread over two offers, both on the same two, o-3 untouched", perOffer)
 	}
 }
+
+// Placement runs without writeMu: a task killed while the constraint
+// plugins are asked is not assigned or launched.
+func TestPlacementSkipsTasksChangedWhilePlacing(t *testing.T) {
+	ctx := context.Background()
+	fc := &fakeConstraints{}
+	h := newHarness(t, fc)
+	job := testJob("web", 2, true)
+	ids, err := h.s.CreateJob(ctx, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc.onFilter = func() {
+		if _, err := h.s.KillTasks(ctx, "www-data/prod/web", []int{0}, ""); err != nil {
+			t.Error(err)
+		}
+	}
+	h.s.Offers([]mesos.Offer{bigOffer("o-1", "agent-1"), bigOffer("o-2", "agent-2")})
+	h.s.schedule(ctx)
+
+	// A PENDING task that is killed is deleted (Aurora: PENDING -> DELETED).
+	if task, _ := h.store.Task(ids[0]); task != nil {
+		t.Errorf("killed task is %s, want it deleted", task.Status)
+	}
+	if st := mustTask(t, h, ids[1]).Status; st != taskstate.Assigned {
+		t.Errorf("other task is %s, want ASSIGNED", st)
+	}
+	accepts, _, _, _ := h.mesos.snapshot()
+	launched := 0
+	for _, a := range accepts {
+		for _, info := range a.tasks {
+			launched++
+			if info.TaskID.Value == ids[0] {
+				t.Errorf("the killed task was launched on %s", a.offerID)
+			}
+		}
+	}
+	if launched != 1 {
+		t.Errorf("%d tasks launched, want 1", launched)
+	}
+}

@@ -41,6 +41,8 @@ type Scheduler struct {
 	reasons  map[string]string    // pending task id → why it is not placed
 	killSent map[string]time.Time // KILLING task id → last KILL
 
+	refusals refusals // what Mesos withholds until a REVIVE
+
 	recon    reconcileTimes
 	backoff  map[string]*groupBackoff // task group → when it may be tried again
 	lastTick time.Time
@@ -202,6 +204,8 @@ func (s *Scheduler) Offers(offers []mesos.Offer) {
 			s.hostGens[o.AgentID.Value] = s.hostGen
 		}
 		s.hosts[o.AgentID.Value] = attrs
+		// The agent's refused room, if any, is offered again.
+		delete(s.refusals.byAgent, o.AgentID.Value)
 		compact = append(compact, s.offers.add(o, time.Now())...)
 	}
 	s.mu.Unlock()

@@ -42,10 +42,15 @@ type Config struct {
 }
 
 // SchedulerConfig tunes the scheduling loop, with Aurora's flag names and
-// defaults. Every value is a duration string.
+// defaults. Every value but revive_offers is a duration string.
 type SchedulerConfig struct {
-	OfferHoldTime          string `hcl:"min_offer_hold_time,optional"`
-	OfferFilterDuration    string `hcl:"offer_filter_duration,optional"`
+	OfferHoldTime       string `hcl:"min_offer_hold_time,optional"`
+	OfferFilterDuration string `hcl:"offer_filter_duration,optional"`
+	// ReviveOffers (default true) sends REVIVE, at most once per
+	// MinReviveInterval ("1s", Marathon's name), when tasks wait for room
+	// the scheduler refused; false never revives, as Aurora.
+	ReviveOffers           *bool  `hcl:"revive_offers,optional"`
+	MinReviveInterval      string `hcl:"min_revive_offers_interval,optional"`
 	FlappingThreshold      string `hcl:"flapping_task_threshold,optional"`
 	InitialFlappingDelay   string `hcl:"initial_flapping_task_delay,optional"`
 	MaxFlappingDelay       string `hcl:"max_flapping_task_delay,optional"`
@@ -68,7 +73,7 @@ func (s *SchedulerConfig) durations() (map[string]time.Duration, error) {
 		"flapping_task_threshold": s.FlappingThreshold, "initial_flapping_task_delay": s.InitialFlappingDelay,
 		"max_flapping_task_delay": s.MaxFlappingDelay, "initial_schedule_penalty": s.InitialSchedulePenalty,
 		"max_schedule_penalty": s.MaxSchedulePenalty, "transient_task_state_timeout": s.TransientTimeout,
-		"history_prune_threshold": s.HistoryPruneThreshold,
+		"history_prune_threshold": s.HistoryPruneThreshold, "min_revive_offers_interval": s.MinReviveInterval,
 	} {
 		if v == "" {
 			continue
@@ -95,6 +100,10 @@ func (s *SchedulerConfig) apply(c *scheduling.Config) {
 	c.MaxSchedulePenalty = d["max_schedule_penalty"]
 	c.TransientTimeout = d["transient_task_state_timeout"]
 	c.PruneAfter = d["history_prune_threshold"]
+	c.ReviveInterval = d["min_revive_offers_interval"]
+	if s != nil && s.ReviveOffers != nil && !*s.ReviveOffers {
+		c.ReviveInterval = -1
+	}
 }
 
 // DevFile is what `aurora dev -config FILE` reads: the optional blocks of

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aurora-go/aurora/core/scheduling"
 )
 
 func TestLoadExampleConfig(t *testing.T) {
@@ -138,5 +140,39 @@ func TestExecutorPluginCacheDir(t *testing.T) {
 	}
 	if _, err := LoadDevFile(path); err == nil || !strings.Contains(err.Error(), `executor.plugin_cache_dir "relative" must be an absolute path`) {
 		t.Fatalf("relative dir: err = %v", err)
+	}
+}
+
+func TestSchedulerReviveSettings(t *testing.T) {
+	cases := []struct {
+		block string
+		want  time.Duration
+	}{
+		{"", 0}, // the scheduler's default
+		{`min_revive_offers_interval = "250ms"`, 250 * time.Millisecond},
+		{"revive_offers = false\nmin_revive_offers_interval = \"2s\"", -1},
+		{"revive_offers = true", 0},
+	}
+	for _, c := range cases {
+		path := filepath.Join(t.TempDir(), "dev.hcl")
+		if err := os.WriteFile(path, []byte("scheduler {\n"+c.block+"\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := LoadDevFile(path)
+		if err != nil {
+			t.Fatalf("%q: %v", c.block, err)
+		}
+		var sc scheduling.Config
+		f.Scheduler.apply(&sc)
+		if sc.ReviveInterval != c.want {
+			t.Errorf("%q: ReviveInterval = %v, want %v", c.block, sc.ReviveInterval, c.want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "dev.hcl")
+	if err := os.WriteFile(path, []byte("scheduler {\n  min_revive_offers_interval = \"-1s\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDevFile(path); err == nil || !strings.Contains(err.Error(), `scheduler.min_revive_offers_interval "-1s" must be a positive duration`) {
+		t.Errorf("negative interval: error = %v", err)
 	}
 }
