@@ -44,11 +44,11 @@ const (
 // client, job after job (clients=1), or by 10 concurrent clients
 // (clients=10). The master allocates every second (Mesos's default) and
 // the scheduler refuses an accepted offer's leftovers for no longer than
-// that; as in Mesos, a filter lasts at least one allocation interval, so
-// the leftovers of an offer accepted in one round are offered again one
-// to two seconds later. Tasks whose jobs arrive after the first round has
-// taken every offer wait for them: that wait, not the CPU, is most of the
-// difference between tasks/s and log-tasks/s. Reported:
+// that; as in Mesos, a filter lasts at least one allocation interval.
+// Tasks whose jobs arrive after the rounds before them have taken every
+// offer would wait one to two seconds for the leftovers; the scheduler
+// sends REVIVE instead (at most once a second, its default), and the
+// master offers them again at once. Reported:
 //
 //   - tasks/s: tasks RUNNING in the store per second, from the jobs'
 //     creation until the last is RUNNING (target: 3 750 on 2 cores).
