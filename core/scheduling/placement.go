@@ -172,16 +172,12 @@ func (s *Scheduler) launch(ctx context.Context, o *roundOffer, tasks []*state.Ta
 // the rest of the offer for OfferFilter.
 func (s *Scheduler) accept(ctx context.Context, o *roundOffer, tasks []*state.Task) error {
 	infos := make([]mesos.TaskInfo, 0, len(tasks))
-	var err error
 	for _, t := range tasks {
-		var info mesos.TaskInfo
-		if info, err = s.taskInfo(t, o.offer.FrameworkID.Value); err != nil {
-			break
+		info, err := s.taskInfo(t, o.offer.FrameworkID.Value)
+		if err != nil {
+			return err
 		}
 		infos = append(infos, info)
-	}
-	if err != nil {
-		return err
 	}
 	return s.mesos.Accept(ctx, o.offer.ID.Value, infos, s.cfg.OfferFilter)
 }
