@@ -66,8 +66,8 @@ const (
 //
 // agents=1000/tasks=10000 always runs (about 10s per client count with
 // setup);
-// agents=5000/tasks=50000 only with AURORA_BENCH_LARGE=1 (minutes, and
-// over a GB). AURORA_BENCH_SIZE=AGENTS,TASKS runs one other size, and
+// agents=5000/tasks=50000 with AURORA_BENCH_LARGE=1, which `make bench`
+// sets (about 20s per client count, and over a GB). AURORA_BENCH_SIZE=AGENTS,TASKS runs one other size, and
 // AURORA_BENCH_TRACE=1 prints the tasks per state and the pending
 // reasons as they move. Reproduce:
 //
