@@ -346,11 +346,26 @@ func TestExecutorTaskNotRecoveredAfterACrash(t *testing.T) {
 	}
 	pid := readPIDFile(t, filepath.Join(sandbox, "s.pid"))
 	defer syscall.Kill(-pid, syscall.SIGKILL) // no executor will stop it
-	if err := os.RemoveAll(filepath.Join(sandbox, ".thermos")); err != nil {
+	// The plugin dies first, so it writes no checkpoint after the removal
+	// (the host restarts it only at the next call). The process's
+	// coordinator may still be writing its own records: remove again until
+	// the directory is gone.
+	plugin := e.PID()
+	if err := syscall.Kill(plugin, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Kill(e.PID(), syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(plugin, 0) == nil && !isZombie(plugin) {
+		if time.Now().After(deadline) {
+			t.Fatalf("plugin %d still alive 10s after SIGKILL", plugin)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for err := os.RemoveAll(filepath.Join(sandbox, ".thermos")); err != nil; err = os.RemoveAll(filepath.Join(sandbox, ".thermos")) {
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	_, err = e.Wait(ctx, "t1")
 	if !errors.Is(err, sdk.ErrNotFound) || !strings.Contains(err.Error(), "could not recover the task") {
