@@ -317,11 +317,15 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 		placed = append(placed, p)
 	}
 	// unplaced gives a task no offer took its reason: the nearest veto,
-	// else that the offers ran out.
-	unplaced := func(t *state.Task) {
-		if len(vetoes) > 0 {
+	// else the limit constraint the tasks placed this round filled (on
+	// every offer with room left), else that the offers ran out.
+	unplaced := func(t *state.Task, limited string) {
+		switch {
+		case len(vetoes) > 0:
 			reasons[t.ID] = nearest(vetoes)
-		} else {
+		case limited != "":
+			reasons[t.ID] = limitReason + limited
+		default:
 			reasons[t.ID] = "Insufficient resources: no offer left this round"
 			g.starved = true
 		}
@@ -336,12 +340,13 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 					return placed
 				}
 			}
-			o := pickOffer(fit, need, g.key, constraints, active, hosts)
+			o, _ := pickOffer(fit, need, g.key, constraints, active, hosts)
+			var limited string
 			if o == nil {
-				o = pickOffer(fit, need, "", constraints, active, hosts)
+				o, limited = pickOffer(fit, need, "", constraints, active, hosts)
 			}
 			if o == nil {
-				unplaced(t)
+				unplaced(t, limited)
 				continue
 			}
 			place(t, o)
@@ -363,7 +368,7 @@ func (s *Scheduler) placeGroup(ctx context.Context, g *taskGroup, offers []*roun
 	for _, t := range left { // pack what is left onto offers with room
 		o := pack.pick(need, constraints, active, hosts)
 		if o == nil {
-			unplaced(t)
+			unplaced(t, cmp.Or(pack.limited, spread.limited))
 			continue
 		}
 		place(t, o)
@@ -405,13 +410,18 @@ func (s *Scheduler) rank(ctx context.Context, job string, req *sdk.FilterRequest
 	return ranked
 }
 
+// limitReason starts the pending reason of a task a limit constraint
+// keeps off every offer, as the limit plugin words its veto.
+const limitReason = "Limit not satisfied: "
+
 // pickOffer returns the first offer with room for the task that keeps
 // every limit constraint within bounds once the task is added; with
 // spreading set to a group, only offers that group has not used this
-// round.
-func pickOffer(fit []*roundOffer, need demand, spreading string, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
+// round. With none, it names the limit that kept an offer with room from
+// the task, if one did.
+func pickOffer(fit []*roundOffer, need demand, spreading string, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) (*roundOffer, string) {
 	c := offerCursor{fit: fit, spreading: spreading}
-	return c.pick(need, cs, active, hosts)
+	return c.pick(need, cs, active, hosts), c.limited
 }
 
 // offerCursor picks offers for the tasks of one group in a single pass
@@ -421,36 +431,43 @@ type offerCursor struct {
 	fit       []*roundOffer
 	next      int
 	spreading string
+	// limited is the limit constraint that last kept an offer with room
+	// from a task.
+	limited string
 }
 
+// pick returns the next offer that has room for need (and, with
+// spreading set, holds no task of that group yet this round) and keeps
+// every limit constraint within bounds once the task is added.
 func (c *offerCursor) pick(need demand, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) *roundOffer {
 	for ; c.next < len(c.fit); c.next++ {
-		if o := c.fit[c.next]; usable(o, need, c.spreading, cs, active, hosts) {
-			return o
+		o := c.fit[c.next]
+		if (c.spreading != "" && o.usedBy == c.spreading) || !o.fits(need) {
+			continue
 		}
+		if name := overLimit(hosts[o.offer.AgentID.Value], cs, active); name != "" {
+			c.limited = name
+			continue
+		}
+		return o
 	}
 	return nil
 }
 
-// usable reports whether o has room for need (and, with spreading set,
-// holds no task of that group yet this round) and keeps every limit
-// constraint within bounds once the task is added.
-func usable(o *roundOffer, need demand, spreading string, cs []spec.Constraint, active map[string]map[string]int32, hosts map[string]map[string][]string) bool {
-	if (spreading != "" && o.usedBy == spreading) || !o.fits(need) {
-		return false
-	}
-	attrs := hosts[o.offer.AgentID.Value]
+// overLimit names the limit constraint one more task on a host with attrs
+// would break, or "".
+func overLimit(attrs map[string][]string, cs []spec.Constraint, active map[string]map[string]int32) string {
 	for _, c := range cs {
 		if c.Limit == 0 {
 			continue
 		}
 		for _, v := range attrs[c.Name] {
 			if active[c.Name][v] >= int32(c.Limit) {
-				return false
+				return c.Name
 			}
 		}
 	}
-	return true
+	return ""
 }
 
 // activeAggregate counts the job's live tasks per value of every host

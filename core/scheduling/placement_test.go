@@ -383,8 +383,21 @@ func TestLimitWithinOneRound(t *testing.T) {
 	if !reflect.DeepEqual(offers, []string{"o-1", "o-3"}) {
 		t.Errorf("accepted offers %v, want o-1 and o-3 (one per rack)", offers)
 	}
+	for _, task := range tasksOf(t, h, "www-data/prod/racked") {
+		if task.Status != taskstate.Pending {
+			continue
+		}
+		// o-2 had room: the limit, not resources, keeps the task waiting,
+		// and no REVIVE is sent for it.
+		if got := h.s.PendingReason(task.ID); got != "Limit not satisfied: rack" {
+			t.Errorf("pending reason %q, want the rack limit", got)
+		}
+	}
 	if c := statusCounts(tasksOf(t, h, "www-data/prod/racked")); c[taskstate.Pending] != 1 || c[taskstate.Assigned] != 2 {
 		t.Errorf("statuses = %v, want 2 ASSIGNED and 1 PENDING", c)
+	}
+	if n := h.mesos.revivesSent(); n != 0 {
+		t.Errorf("%d REVIVEs for a task its limit keeps waiting", n)
 	}
 }
 

@@ -49,8 +49,7 @@ func TestHostLimitSpreadsOverFiveAgents(t *testing.T) {
 	if len(hosts) != 5 || pending == nil {
 		t.Fatalf("hosts %v, pending %v: want 5 distinct agents and one PENDING", hosts, pending)
 	}
-	// The sixth stays PENDING, and once the agents offer again status
-	// says why.
+	// The sixth stays PENDING, and status says why.
 	var out string
 	waitFor(t, 30*time.Second, "status to explain the pending instance", func() bool {
 		out = dev.mustRun(t, "job", "status", key)
