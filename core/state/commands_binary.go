@@ -173,8 +173,8 @@ func decodeTasksPayload(payload []byte, withJob bool) (*Job, []*Task, error) {
 	}
 	configs := make(map[int]*spec.Job, len(p.Configs))
 	for i, b := range p.Configs {
-		cfg := new(spec.Job)
-		if err := json.Unmarshal(b, cfg); err != nil {
+		cfg, err := decodedConfigs.decode(b)
+		if err != nil {
 			return nil, nil, fmt.Errorf("decode config %d: %w", i+1, err)
 		}
 		configs[i+1] = cfg

@@ -152,6 +152,18 @@ func TestTaskCommandsAreBinaryAndVersion2StillDecodes(t *testing.T) {
 	if tasks[1].Config == nil || tasks[1].Config != tasks[2].Config || tasks[0].Config != nil {
 		t.Error("tasks of one job should share one decoded config")
 	}
+	// So do the tasks of later entries with the same config; another
+	// config is decoded on its own.
+	again, _ := Decode(raw)
+	if again.(SaveTasks).Tasks[1].Config != tasks[1].Config {
+		t.Error("a later entry with the same config should share the decoded config")
+	}
+	other := sampleCreate("b", taskstate.Pending)
+	otherRaw, _ := Encode(SaveTasks{Tasks: other.Tasks})
+	decoded, _ := Decode(otherRaw)
+	if cfg := decoded.(SaveTasks).Tasks[0].Config; cfg == tasks[1].Config || !reflect.DeepEqual(cfg, other.Tasks[0].Config) {
+		t.Errorf("another job's config decoded as %+v", cfg)
+	}
 	// Version-2 entries (JSON) of the same commands still decode.
 	for _, c := range []Command{create, save} {
 		env, err := toEnvelope(c)
