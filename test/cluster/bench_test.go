@@ -42,13 +42,12 @@ const (
 // The tasks are 100 service jobs with a `host = limit:20` constraint, 10
 // tasks per agent on average (agents have room for 11), submitted by one
 // client, job after job (clients=1), or by 10 concurrent clients
-// (clients=10). The master allocates every second (Mesos's default) and
-// the scheduler refuses an accepted offer's leftovers for no longer than
-// that; as in Mesos, a filter lasts at least one allocation interval.
-// Tasks whose jobs arrive after the rounds before them have taken every
-// offer would wait one to two seconds for the leftovers; the scheduler
-// sends REVIVE instead (at most once a second, its default), and the
-// master offers them again at once. Reported:
+// (clients=10). The master allocates every second (Mesos's default), and
+// an ACCEPT refuses the offer's leftovers for 5s (Aurora's
+// offer_filter_duration): tasks that found no offer with room while
+// refused leftovers could hold them would make the scheduler send REVIVE.
+// Placement spreads each job over the offers but lets the jobs of one
+// round share them, so the 1 000 or 5 000 first offers last. Reported:
 //
 //   - tasks/s: tasks RUNNING in the store per second, from the jobs'
 //     creation until the last is RUNNING (target: 3 750 on 2 cores).
@@ -157,9 +156,9 @@ func placeAll(b *testing.B, agents, tasks, clients int) (rate, peakMB, grownMB f
 		scheduler: func(c *scheduling.Config) {
 			c.Executor.Command = "true"
 			c.ReconcileDelay = time.Hour
-			// Leftovers of accepted offers come back at the next allocation
-			// (refuse_seconds is at least the allocation interval).
-			c.OfferFilter = time.Millisecond
+			// Aurora's default: an ACCEPT refuses the offer's leftovers for
+			// 5s, and the scheduler revives them when tasks wait for them.
+			c.OfferFilter = 5 * time.Second
 		},
 	})
 	// Wait for an offer from every agent.
