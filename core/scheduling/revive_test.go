@@ -10,7 +10,7 @@ import (
 	"github.com/aurora-go/aurora/core/taskstate"
 )
 
-// revives is how many REVIVE calls the scheduler sent.
+// revivesSent is how many REVIVE calls the scheduler sent.
 func (m *recMesos) revivesSent() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
