@@ -17,6 +17,18 @@ func (m *recMesos) revivesSent() int {
 	return m.revives
 }
 
+// submit creates a one-instance job named name, runs a placement round
+// and returns how many REVIVEs the scheduler has sent so far.
+func submit(t *testing.T, h *harness, name string) int {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := h.s.CreateJob(ctx, testJob(name, 1, true)); err != nil {
+		t.Fatal(err)
+	}
+	h.s.schedule(ctx)
+	return h.mesos.revivesSent()
+}
+
 // placeOneOn creates a one-instance job and places it on a fresh offer of
 // agent, whose leftovers Mesos then withholds.
 func placeOneOn(t *testing.T, h *harness, name, agent string) {
@@ -44,11 +56,7 @@ func TestReviveWhenTasksWaitForRefusedRoom(t *testing.T) {
 
 	// The second job finds no offer; agent-1's leftovers (3.25 cpus) would
 	// hold it, but Mesos withholds them for the ACCEPT's filter.
-	if _, err := h.s.CreateJob(ctx, testJob("second", 1, true)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.schedule(ctx)
-	if n := h.mesos.revivesSent(); n != 1 {
+	if n := submit(t, h, "second"); n != 1 {
 		t.Fatalf("%d REVIVEs, want 1 for a task waiting on refused room", n)
 	}
 	// Nothing was refused since: waiting longer does not revive again.
@@ -75,11 +83,7 @@ func TestNoReviveForTasksThatFitNoRefusedRoom(t *testing.T) {
 
 	// An offer from agent-1 brings its refused room back: no REVIVE for it.
 	h.s.Offers([]mesos.Offer{offer("o-small", "agent-1", "agent-1", 0.5, 64, 64, nil, nil)})
-	if _, err := h.s.CreateJob(ctx, testJob("second", 1, true)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.schedule(ctx)
-	if n := h.mesos.revivesSent(); n != 0 {
+	if n := submit(t, h, "second"); n != 0 {
 		t.Fatalf("%d REVIVEs after the agent's room was offered again", n)
 	}
 }
@@ -88,21 +92,13 @@ func TestRevivesAreRateLimited(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, nil)
 	placeOneOn(t, h, "first", "agent-1")
-	if _, err := h.s.CreateJob(ctx, testJob("waiting", 1, true)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.schedule(ctx)
-	if n := h.mesos.revivesSent(); n != 1 {
+	if n := submit(t, h, "waiting"); n != 1 {
 		t.Fatalf("%d REVIVEs, want 1", n)
 	}
 	// Something new is refused, and a task still waits, within the interval.
 	h.s.Offers([]mesos.Offer{bigOffer("o-2", "agent-2")})
 	h.s.schedule(ctx) // places "waiting" on agent-2
-	if _, err := h.s.CreateJob(ctx, testJob("third", 1, true)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.schedule(ctx)
-	if n := h.mesos.revivesSent(); n != 1 {
+	if n := submit(t, h, "third"); n != 1 {
 		t.Fatalf("%d REVIVEs within ReviveInterval, want 1", n)
 	}
 	h.advance(h.s.cfg.ReviveInterval)
@@ -113,15 +109,10 @@ func TestRevivesAreRateLimited(t *testing.T) {
 }
 
 func TestReviveDisabled(t *testing.T) {
-	ctx := context.Background()
 	h := newHarness(t, nil)
 	h.s.cfg.ReviveInterval = -1
 	placeOneOn(t, h, "first", "agent-1")
-	if _, err := h.s.CreateJob(ctx, testJob("second", 1, true)); err != nil {
-		t.Fatal(err)
-	}
-	h.s.schedule(ctx)
-	if n := h.mesos.revivesSent(); n != 0 {
+	if n := submit(t, h, "second"); n != 0 {
 		t.Fatalf("%d REVIVEs with reviving off", n)
 	}
 }
