@@ -270,18 +270,8 @@ func TestExecutorPluginInSubprocess(t *testing.T) {
 // interrupted Wait is retried, the task's process keeps running with the
 // same pid, and Stop still ends it.
 func TestExecutorTasksSurviveACrash(t *testing.T) {
-	h, _ := newTestHost(t)
-	e, err := h.Executor(testContext(t), builtinSpec(t, sdk.KindExecutor, "thermos"))
-	if err != nil {
-		t.Fatalf("Executor: %v", err)
-	}
+	e, _, pid := startSleeper(t)
 	ctx := testContext(t)
-	sandbox := t.TempDir()
-	if _, err := e.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox,
-		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"echo $$ > s.pid; exec sleep 1000"}]}`)}); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	pid := readPIDFile(t, filepath.Join(sandbox, "s.pid"))
 	type waited struct {
 		res *sdk.ExitResult
 		err error
@@ -333,18 +323,8 @@ func TestExecutorTasksSurviveACrash(t *testing.T) {
 // TestExecutorTaskNotRecoveredAfterACrash removes a task's checkpoint
 // before the plugin crashes: the task is lost, and Wait says why.
 func TestExecutorTaskNotRecoveredAfterACrash(t *testing.T) {
-	h, _ := newTestHost(t)
-	e, err := h.Executor(testContext(t), builtinSpec(t, sdk.KindExecutor, "thermos"))
-	if err != nil {
-		t.Fatalf("Executor: %v", err)
-	}
+	e, sandbox, pid := startSleeper(t)
 	ctx := testContext(t)
-	sandbox := t.TempDir()
-	if _, err := e.Start(ctx, &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox,
-		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"echo $$ > s.pid; exec sleep 1000"}]}`)}); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	pid := readPIDFile(t, filepath.Join(sandbox, "s.pid"))
 	defer syscall.Kill(-pid, syscall.SIGKILL) // no executor will stop it
 	// The plugin dies first, so it writes no checkpoint after the removal
 	// (the host restarts it only at the next call). The process's
@@ -367,10 +347,28 @@ func TestExecutorTaskNotRecoveredAfterACrash(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	_, err = e.Wait(ctx, "t1")
+	_, err := e.Wait(ctx, "t1")
 	if !errors.Is(err, sdk.ErrNotFound) || !strings.Contains(err.Error(), "could not recover the task") {
 		t.Fatalf("Wait across a crash without a checkpoint: err = %v, want ErrNotFound saying the recovery failed", err)
 	}
+}
+
+// startSleeper starts task t1 on the built-in thermos plugin: one process
+// that writes its pid to s.pid in the sandbox and sleeps. It returns the
+// executor, the sandbox and the process's pid.
+func startSleeper(t *testing.T) (e *ExecutorClient, sandbox string, pid int) {
+	t.Helper()
+	h, _ := newTestHost(t)
+	e, err := h.Executor(testContext(t), builtinSpec(t, sdk.KindExecutor, "thermos"))
+	if err != nil {
+		t.Fatalf("Executor: %v", err)
+	}
+	sandbox = t.TempDir()
+	if _, err := e.Start(testContext(t), &sdk.StartRequest{TaskID: "t1", SandboxDir: sandbox,
+		Config: json.RawMessage(`{"processes":[{"name":"s","cmdline":"echo $$ > s.pid; exec sleep 1000"}]}`)}); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	return e, sandbox, readPIDFile(t, filepath.Join(sandbox, "s.pid"))
 }
 
 // readPIDFile polls until path holds a pid.
