@@ -72,16 +72,13 @@ type haCluster struct {
 	replicas []*replica
 }
 
-func startHA(t testing.TB, n int) *haCluster {
-	return startHAWith(t, n, nil, "", "")
-}
-
-// startHAWith starts n replicas; link, if set, gives the address replica
-// `from` dials to reach replica `to` (a proxy the test controls).
-// raftSettings go into every replica's raft block, extraConfig after it.
-func startHAWith(t testing.TB, n int, link func(from, to *replica) string, raftSettings, extraConfig string) *haCluster {
+// newHACluster starts a standalone embedded Mesos cluster (`aurora
+// mesoslite`, one agent) with its files in dir, and returns a cluster
+// without replicas and the master's URL. At the end of the test it stops
+// the replicas added since, then the master, and logs the replicas' output
+// if the test failed.
+func newHACluster(t testing.TB, dir string) (*haCluster, string) {
 	t.Helper()
-	dir := t.TempDir()
 	h := &haCluster{t: t}
 	urlFile := filepath.Join(dir, "master.url")
 	h.mesos = exec.Command(aurora, "mesoslite", "-agents", "1", "-work-dir", filepath.Join(dir, "mesos"), "-url-file", urlFile)
@@ -99,7 +96,7 @@ func startHAWith(t testing.TB, n int, link func(from, to *replica) string, raftS
 		if t.Failed() {
 			for _, r := range h.replicas {
 				b, _ := os.ReadFile(r.log.Name())
-				t.Logf("log of %s:\n%s", r.id, tail(string(b), 3000))
+				t.Logf("log of %s:\n%s", r.id, tail(string(b), 4000))
 			}
 		}
 	})
@@ -109,6 +106,20 @@ func startHAWith(t testing.TB, n int, link func(from, to *replica) string, raftS
 		master = strings.TrimSpace(string(b))
 		return err == nil && master != ""
 	})
+	return h, master
+}
+
+func startHA(t testing.TB, n int) *haCluster {
+	return startHAWith(t, n, nil, "", "")
+}
+
+// startHAWith starts n replicas; link, if set, gives the address replica
+// `from` dials to reach replica `to` (a proxy the test controls).
+// raftSettings go into every replica's raft block, extraConfig after it.
+func startHAWith(t testing.TB, n int, link func(from, to *replica) string, raftSettings, extraConfig string) *haCluster {
+	t.Helper()
+	dir := t.TempDir()
+	h, master := newHACluster(t, dir)
 	for i := 0; i < n; i++ {
 		r := &replica{id: fmt.Sprintf("s%d", i+1), dataDir: filepath.Join(dir, fmt.Sprintf("s%d", i+1)),
 			httpAddr: freeAddr(t), raftAddr: freeAddr(t)}

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,32 +29,8 @@ type zkPeersCluster struct {
 func startZKPeersHA(t *testing.T, zks *zktest.Server, n int) *zkPeersCluster {
 	t.Helper()
 	dir := t.TempDir()
-	c := &zkPeersCluster{haCluster: &haCluster{t: t}, dir: dir, zks: zks}
-	urlFile := filepath.Join(dir, "master.url")
-	c.mesos = exec.Command(aurora, "mesoslite", "-agents", "1", "-work-dir", filepath.Join(dir, "mesos"), "-url-file", urlFile)
-	mlog, _ := os.Create(filepath.Join(dir, "mesoslite.log"))
-	c.mesos.Stdout, c.mesos.Stderr = mlog, mlog
-	if err := c.mesos.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for _, r := range c.replicas {
-			r.stop()
-		}
-		_ = c.mesos.Process.Signal(syscall.SIGTERM)
-		_ = c.mesos.Wait()
-		if t.Failed() {
-			for _, r := range c.replicas {
-				b, _ := os.ReadFile(r.log.Name())
-				t.Logf("log of %s:\n%s", r.id, tail(string(b), 4000))
-			}
-		}
-	})
-	waitFor(t, 20*time.Second, "the embedded master", func() bool {
-		b, err := os.ReadFile(urlFile)
-		c.master = strings.TrimSpace(string(b))
-		return err == nil && c.master != ""
-	})
+	ha, master := newHACluster(t, dir)
+	c := &zkPeersCluster{haCluster: ha, dir: dir, master: master, zks: zks}
 	for i := 0; i < n; i++ {
 		c.add(fmt.Sprintf("s%d", i+1))
 	}
